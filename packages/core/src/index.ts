@@ -1,0 +1,12 @@
+// Public face of @carethread/core: domain types and rules, no I/O.
+export * from './types.ts';
+export * from './identity/normalize.ts';
+export * from './identity/match.ts';
+export * from './facts/extract.ts';
+export * from './facts/ledger.ts';
+export * from './language.ts';
+export * from './request-type.ts';
+export * from './threading.ts';
+export * from './continuation.ts';
+export * from './friction.ts';
+export * from './synthetic.ts';

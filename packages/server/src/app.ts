@@ -1,0 +1,95 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { principalForToken, type Principal } from './auth.ts';
+import type { Services } from './pipeline/context.ts';
+import { BadInput } from './pipeline/errors.ts';
+import { RealtimeHub } from './realtime.ts';
+import { registerRoutes } from './routes/index.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface AppOptions {
+  services: Services;
+  hub: RealtimeHub;
+  /** Inbound request bodies above this are refused with 413 (bytes). */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    // Request logs carry method, route and status only: URLs and bodies can hold PHI.
+    logger: options.logger
+      ? {
+          serializers: {
+            req: (req: FastifyRequest) => ({ method: req.method, route: req.routeOptions?.url }),
+          },
+        }
+      : false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'carethread API',
+        description: 'One patient, one thread across every channel. Staff endpoints take `Authorization: Bearer <token>`.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith(API_PREFIX)) return;
+    const header = request.headers.authorization;
+    const query = request.query as Record<string, unknown> | undefined;
+    // Browsers cannot set headers on a websocket handshake; the stream takes the token in the query.
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof query?.access_token === 'string' ? query.access_token : '';
+    const principal = token ? await principalForToken(options.services.database.db, token) : null;
+    if (!principal) {
+      return reply.code(401).send({ error: 'unauthorized', message: 'A valid bearer token is required (Authorization: Bearer <token>).' });
+    }
+    request.principal = principal;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof BadInput) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.code(400).send({
+        error: 'invalid_request',
+        message: error.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request'}: ${v.message}`).join('; '),
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: 'body_too_large', message: 'The request body is too large.' });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
+      return reply.code(400).send({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+    }
+    request.log.error({ err: { name: error.name, code: error.code } }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was changed.' });
+  });
+
+  await registerRoutes(app, options.services, options.hub);
+  return app;
+}

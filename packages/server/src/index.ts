@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { ensureAdminToken } from './auth.ts';
+import { DEMO_SLUG, seedOrganization } from './demo.ts';
+import { createServices, type Services } from './pipeline/context.ts';
+import { RealtimeHub } from './realtime.ts';
+import { migrateDatabase, openDatabase, type Database } from './store/db.ts';
+import { getOrganizationBySlug } from './store/orgs.ts';
+
+export { buildApp, API_PREFIX } from './app.ts';
+export { createServices, type Services } from './pipeline/context.ts';
+export { ingestEvent, type IngestResult } from './pipeline/ingest.ts';
+export { askForFact, resolveCase, offerContinuation, replyOnCase, assignCase } from './pipeline/actions.ts';
+export { registerPatient, mergeRecords, undoMerge } from './pipeline/records.ts';
+export { BadInput } from './pipeline/errors.ts';
+export { caseContextCard, incomingContextCard, type ContextCard } from './read/context-card.ts';
+export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
+export { RealtimeHub } from './realtime.ts';
+export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
+export { seedOrganization, DEMO_SLUG } from './demo.ts';
+export { ensureAdminToken, hashToken, newToken } from './auth.ts';
+export * as schema from './store/schema.ts';
+
+export interface CarethreadConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  /** Where the embedded database and local secrets live. */
+  dataDir: string;
+  adminToken?: string;
+  demoPatients: number;
+  logger: boolean;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CarethreadConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${env.PORT}")`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.CARETHREAD_DATA_DIR ?? join(process.cwd(), '.carethread'),
+    adminToken: env.CARETHREAD_ADMIN_TOKEN || undefined,
+    demoPatients: Number(env.CARETHREAD_DEMO_PATIENTS ?? 300),
+    logger: env.CARETHREAD_LOG === '1',
+  };
+}
+
+/** The signing secret for continuation links: from the environment, else made once and kept. */
+function loadSecret(dataDir: string): string {
+  if (process.env.CARETHREAD_SECRET) return process.env.CARETHREAD_SECRET;
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export interface Running {
+  app: FastifyInstance;
+  database: Database;
+  services: Services;
+  url: string;
+  organizationId: string;
+  /** The bootstrap admin token, unless the operator supplied their own. */
+  adminToken: string | null;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database, seeds the demo organisation when empty, and serves. */
+export async function startCarethread(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<Running> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+  await migrateDatabase(database);
+  const services = createServices(database, loadSecret(config.dataDir));
+  let org = await getOrganizationBySlug(database.db, DEMO_SLUG);
+  if (!org) {
+    log(`Seeding the demo organisation with ${config.demoPatients} synthetic patients…`);
+    await database.db.transaction(async (tx) => {
+      await seedOrganization(tx, { patients: config.demoPatients });
+    });
+    org = (await getOrganizationBySlug(database.db, DEMO_SLUG))!;
+  }
+  const { token: created } = await ensureAdminToken(database.db, org.id, config.adminToken);
+  // Kept beside the embedded data (owner-only) so a restart can show it again.
+  const tokenFile = join(config.dataDir, 'admin-token');
+  if (created) writeFileSync(tokenFile, created, { mode: 0o600 });
+  const token = created ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : null);
+  const hub = new RealtimeHub();
+  await hub.start(database);
+  const app = await buildApp({ services, hub, logger: config.logger });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('127.0.0.1', 'localhost');
+  return {
+    app,
+    database,
+    services,
+    url,
+    organizationId: org.id,
+    adminToken: config.adminToken ? null : token,
+    async close() {
+      await app.close();
+      await hub.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The page `npm start` points at: what is running and where to go next. The agent workspace
+ * replaces it; until then it must still be readable, keyboard-usable and bilingual.
+ */
+export function landingPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>carethread</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; color: #1b1f24; background: #fff; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.75rem; margin-bottom: .25rem; }
+  a { color: #0b5cad; }
+  a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+  code { background: #f2f4f7; padding: .1rem .3rem; border-radius: 3px; }
+  section + section { border-top: 1px solid #d0d7de; margin-top: 1.5rem; }
+</style>
+</head>
+<body>
+<main>
+<section lang="en">
+  <h1>carethread is running</h1>
+  <p>One patient, one thread across every channel. A demo organisation with synthetic patients is loaded.</p>
+  <ul>
+    <li><a href="/docs">API reference (OpenAPI)</a>: use the bootstrap admin token printed in the terminal as a bearer token.</li>
+    <li>Play the journey scenarios: <code>npm run carethread -- replay scenarios --json</code></li>
+    <li>Friction metrics: <code>GET /api/v1/metrics/friction</code></li>
+  </ul>
+</section>
+<section lang="es">
+  <h2>carethread está en marcha</h2>
+  <p>Un paciente, un solo hilo en todos los canales. Hay una organización de demostración con pacientes sintéticos.</p>
+  <ul>
+    <li><a href="/docs">Referencia de la API (OpenAPI)</a>: use como token de portador el token de administrador que aparece en la terminal.</li>
+    <li>Reproducir los escenarios: <code>npm run carethread -- replay scenarios --json</code></li>
+  </ul>
+</section>
+</main>
+</body>
+</html>`;
+}

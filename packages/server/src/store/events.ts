@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { events } from './schema.ts';
+import { NOTIFY_CHANNEL, type Executor } from './db.ts';
+
+export type EventKind =
+  | 'interaction_started'
+  | 'interaction_ended'
+  | 'message_received'
+  | 'message_sent'
+  | 'patient_created'
+  | 'patient_identified'
+  | 'patient_merged'
+  | 'patient_unmerged'
+  | 'identity_linked'
+  | 'match_review_opened'
+  | 'case_opened'
+  | 'case_joined'
+  | 'case_folded'
+  | 'case_routed'
+  | 'case_resolved'
+  | 'case_reopened'
+  | 'fact_recorded'
+  | 'fact_asked'
+  | 'continuation_issued'
+  | 'continuation_redeemed'
+  | 'delivery_status'
+  // friction events (DESIGN.md vocabulary)
+  | 'repeat_ask'
+  | 'channel_switch'
+  | 'transfer'
+  | 'long_wait'
+  | 'abandon'
+  | 'recontact';
+
+export interface NewEvent {
+  kind: EventKind;
+  caseId?: string | null;
+  patientId?: string | null;
+  interactionId?: string | null;
+  data?: Record<string, unknown>;
+  occurredAt: string;
+}
+
+/**
+ * Collects what one transaction did: events go straight into the log (same transaction), and
+ * the touched cases are announced once at the end, on commit, for the realtime fan-out.
+ */
+export class ChangeSet {
+  readonly touchedCases = new Set<string>();
+  readonly kinds = new Set<EventKind>();
+
+  constructor(
+    readonly tx: Executor,
+    readonly organizationId: string,
+  ) {}
+
+  async append(event: NewEvent): Promise<void> {
+    await this.tx.insert(events).values({
+      organizationId: this.organizationId,
+      kind: event.kind,
+      caseId: event.caseId ?? null,
+      patientId: event.patientId ?? null,
+      interactionId: event.interactionId ?? null,
+      data: event.data ?? {},
+      occurredAt: event.occurredAt,
+    });
+    this.kinds.add(event.kind);
+    if (event.caseId) this.touchedCases.add(event.caseId);
+  }
+
+  touch(caseId: string | null | undefined): void {
+    if (caseId) this.touchedCases.add(caseId);
+  }
+
+  /** NOTIFY is transactional: subscribers hear of the change only if it commits. */
+  async announce(): Promise<void> {
+    const kinds = [...this.kinds];
+    for (const caseId of this.touchedCases) {
+      const payload = JSON.stringify({ o: this.organizationId, c: caseId, k: kinds });
+      await this.tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${payload})`);
+    }
+  }
+}
+
+export interface ChangeNotice {
+  organizationId: string;
+  caseId: string;
+  kinds: string[];
+}
+
+export function parseChangeNotice(payload: string): ChangeNotice | null {
+  try {
+    const p = JSON.parse(payload) as { o?: unknown; c?: unknown; k?: unknown };
+    if (typeof p.o !== 'string' || typeof p.c !== 'string' || !Array.isArray(p.k)) return null;
+    return { organizationId: p.o, caseId: p.c, kinds: p.k.map(String) };
+  } catch {
+    return null;
+  }
+}

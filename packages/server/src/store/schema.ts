@@ -1,0 +1,394 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Every table but organizations carries organization_id, and every query filters on it:
+// tenants never share a row. Timestamps are timestamptz; times come from the event that
+// caused the change (so replays with simulated time stay truthful), not from now().
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+const orgId = () =>
+  uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id);
+
+export const organizations = pgTable('organizations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  /** Region used to read national phone numbers. */
+  defaultRegion: text('default_region').notNull().default('US'),
+  timeZone: text('time_zone').notNull().default('America/New_York'),
+  /** Threading windows and similar policy knobs; see core ThreadingPolicy. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const departments = pgTable(
+  'departments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** Request types this department takes by default. */
+    requestTypes: text('request_types').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('departments_org_slug').on(t.organizationId, t.slug)],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    email: text('email'),
+    role: text('role').notNull().default('agent'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('staff_org').on(t.organizationId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    /** sha256 of the token; the token itself is shown once. */
+    tokenHash: text('token_hash').notNull().unique(),
+    role: text('role').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('api_tokens_org').on(t.organizationId)],
+);
+
+export const patients = pgTable(
+  'patients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    birthDate: text('birth_date'),
+    sex: text('sex'),
+    addressLine: text('address_line'),
+    city: text('city'),
+    postcode: text('postcode'),
+    language: text('language'),
+    preferredChannel: text('preferred_channel'),
+    /** active, or merged into merged_into_id (kept so an unmerge can restore it). */
+    status: text('status').notNull().default('active'),
+    mergedIntoId: uuid('merged_into_id'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('patients_org_status').on(t.organizationId, t.status),
+    index('patients_org_dob').on(t.organizationId, t.birthDate),
+  ],
+);
+
+/** Blocking keys of the probabilistic matcher, so candidates are found by index, not by scan. */
+export const patientBlocks = pgTable(
+  'patient_blocks',
+  {
+    organizationId: orgId(),
+    key: text('key').notNull(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.key, t.patientId] }), index('patient_blocks_patient').on(t.patientId)],
+);
+
+export const identities = pgTable(
+  'identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    kind: text('kind').notNull(),
+    /** Normalised: E.164, lower-case email, upper-case MRN. */
+    value: text('value').notNull(),
+    verified: boolean('verified').notNull().default(false),
+    /** 0..1 confidence of the link between this identifier and the patient. */
+    confidence: real('confidence').notNull().default(1),
+    source: text('source').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    // One phone may belong to several patients (a family line); one row per pair.
+    uniqueIndex('identities_org_kind_value_patient').on(t.organizationId, t.kind, t.value, t.patientId),
+    index('identities_patient').on(t.patientId),
+  ],
+);
+
+/** Merge history: what moved where, so any merge can be undone without losing an identifier. */
+export const patientMerges = pgTable(
+  'patient_merges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    survivorId: uuid('survivor_id').notNull(),
+    mergedId: uuid('merged_id').notNull(),
+    /** Identity rows moved from the merged patient to the survivor. */
+    movedIdentityIds: jsonb('moved_identity_ids').$type<string[]>().notNull(),
+    movedCaseIds: jsonb('moved_case_ids').$type<string[]>().notNull(),
+    movedInteractionIds: jsonb('moved_interaction_ids').$type<string[]>().notNull(),
+    movedFactIds: jsonb('moved_fact_ids').$type<string[]>().notNull(),
+    reason: text('reason').notNull(),
+    actor: text('actor').notNull(),
+    createdAt: ts('created_at').notNull(),
+    undoneAt: ts('undone_at'),
+  },
+  (t) => [index('patient_merges_org').on(t.organizationId, t.createdAt)],
+);
+
+/** Possible matches between the auto-link and new-patient thresholds wait here for a person. */
+export const matchReviews = pgTable(
+  'match_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id').notNull(),
+    candidateId: uuid('candidate_id').notNull(),
+    score: real('score').notNull(),
+    detail: jsonb('detail').notNull(),
+    status: text('status').notNull().default('open'),
+    createdAt: ts('created_at').notNull(),
+    decidedAt: ts('decided_at'),
+  },
+  (t) => [
+    index('match_reviews_org_status').on(t.organizationId, t.status),
+    uniqueIndex('match_reviews_pair').on(t.organizationId, t.patientId, t.candidateId),
+  ],
+);
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id').references(() => patients.id),
+    requestType: text('request_type').notNull(),
+    /** open | resolved | merged */
+    status: text('status').notNull().default('open'),
+    departmentId: uuid('department_id').references(() => departments.id),
+    ownerId: uuid('owner_id').references(() => staff.id),
+    /** Queue state for routing: queued | assigned | none */
+    queueState: text('queue_state').notNull().default('none'),
+    /** Explicit reference a reply can carry (reply+<token>@…). */
+    replyToken: text('reply_token').notNull(),
+    lastChannel: text('last_channel'),
+    openedAt: ts('opened_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    resolvedAt: ts('resolved_at'),
+    resolution: text('resolution'),
+    /** Set when this case turned out to be another case's request and was folded into it. */
+    mergedIntoId: uuid('merged_into_id'),
+  },
+  (t) => [
+    uniqueIndex('cases_reply_token').on(t.organizationId, t.replyToken),
+    index('cases_patient_status').on(t.organizationId, t.patientId, t.status),
+    index('cases_org_opened').on(t.organizationId, t.openedAt),
+    index('cases_org_department_queue').on(t.organizationId, t.departmentId, t.queueState),
+  ],
+);
+
+export const interactions = pgTable(
+  'interactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    caseId: uuid('case_id').references(() => cases.id),
+    patientId: uuid('patient_id').references(() => patients.id),
+    channel: text('channel').notNull(),
+    /** Normalised contact address (phone, email, visitor id) the interaction came from. */
+    contactKind: text('contact_kind'),
+    contactValue: text('contact_value'),
+    /** Provider handle grouping events: CallSid, chat session id. */
+    conversationRef: text('conversation_ref'),
+    status: text('status').notNull().default('open'),
+    assurance: text('assurance').notNull().default('anonymous'),
+    /** How it joined its case: continuation, reply_token, open_case, recontact, new_case, manual. */
+    joinedBy: text('joined_by'),
+    language: text('language'),
+    /** The fact the last ask on this interaction named: a bare answer ("Lopez") fills it. */
+    awaitingFact: text('awaiting_fact'),
+    startedAt: ts('started_at').notNull(),
+    lastActivityAt: ts('last_activity_at').notNull(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    index('interactions_case').on(t.caseId),
+    index('interactions_patient').on(t.organizationId, t.patientId),
+    index('interactions_contact').on(t.organizationId, t.channel, t.contactValue, t.status),
+    index('interactions_ref').on(t.organizationId, t.channel, t.conversationRef),
+    index('interactions_org_started').on(t.organizationId, t.startedAt),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    interactionId: uuid('interaction_id')
+      .notNull()
+      .references(() => interactions.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    channel: text('channel').notNull(),
+    direction: text('direction').notNull(),
+    actor: text('actor').notNull(),
+    staffId: uuid('staff_id'),
+    body: text('body'),
+    subject: text('subject'),
+    /** Provider message id (Message-ID for email), for threading replies. */
+    providerRef: text('provider_ref'),
+    mediaUrls: jsonb('media_urls').$type<string[]>(),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [
+    index('messages_interaction').on(t.interactionId, t.occurredAt),
+    index('messages_case').on(t.caseId, t.occurredAt),
+    index('messages_provider_ref').on(t.organizationId, t.providerRef),
+  ],
+);
+
+export const facts = pgTable(
+  'facts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id').references(() => patients.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    /** case: about this request; patient: about the person, reused across cases. */
+    scope: text('scope').notNull(),
+    name: text('name').notNull(),
+    value: text('value').notNull(),
+    sourceInteractionId: uuid('source_interaction_id'),
+    /** extractor, agent, record, assistant */
+    source: text('source').notNull(),
+    verified: boolean('verified').notNull().default(false),
+    confidence: real('confidence').notNull().default(1),
+    observedAt: ts('observed_at').notNull(),
+  },
+  (t) => [index('facts_case').on(t.caseId), index('facts_patient').on(t.organizationId, t.patientId)],
+);
+
+export const continuations = pgTable(
+  'continuations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    patientId: uuid('patient_id'),
+    code: text('code').notNull(),
+    /** The channel the patient said they would continue on. */
+    targetChannel: text('target_channel').notNull(),
+    /** For SMS/email continuations: the address the invitation went to, so a reply from it redeems. */
+    targetAddress: text('target_address'),
+    fromInteractionId: uuid('from_interaction_id').notNull(),
+    assurance: text('assurance').notNull(),
+    issuedAt: ts('issued_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    usedByInteractionId: uuid('used_by_interaction_id'),
+  },
+  (t) => [
+    index('continuations_code').on(t.organizationId, t.code),
+    index('continuations_target').on(t.organizationId, t.targetAddress),
+  ],
+);
+
+/** Failed continuation code entries, per contact address: guessing is rate-limited. */
+export const continuationFailures = pgTable(
+  'continuation_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: orgId(),
+    source: text('source').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [index('continuation_failures_source').on(t.organizationId, t.source, t.occurredAt)],
+);
+
+/** Provider ids already processed: a duplicate delivery is acknowledged and changes nothing. */
+export const inboundReceipts = pgTable(
+  'inbound_receipts',
+  {
+    organizationId: orgId(),
+    channel: text('channel').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    result: jsonb('result').notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.channel, t.idempotencyKey] })],
+);
+
+/** Append-only log of everything that happened; analytics read this, never the hot tables. */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: orgId(),
+    kind: text('kind').notNull(),
+    caseId: uuid('case_id'),
+    patientId: uuid('patient_id'),
+    interactionId: uuid('interaction_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('events_org_kind_time').on(t.organizationId, t.kind, t.occurredAt),
+    index('events_case').on(t.caseId),
+  ],
+);
+
+/** Everything sent out, written in the transaction that caused it and delivered by a worker. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: orgId(),
+    interactionId: uuid('interaction_id'),
+    caseId: uuid('case_id'),
+    channel: text('channel').notNull(),
+    toAddress: text('to_address').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** pending | sending | sent | failed | dead */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    providerRef: text('provider_ref'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency').on(t.organizationId, t.idempotencyKey),
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+  ],
+);
