@@ -1,0 +1,11 @@
+// talisman ships CommonJS without typings; only the two functions the matcher uses are declared.
+
+declare module 'talisman/metrics/jaro-winkler.js' {
+  const jaroWinkler: (a: string, b: string) => number;
+  export default jaroWinkler;
+}
+
+declare module 'talisman/phonetics/double-metaphone.js' {
+  const doubleMetaphone: (word: string) => [string, string];
+  export default doubleMetaphone;
+}
