@@ -33,6 +33,8 @@ export const channelEventSchema = z
     replyToken: z.string().min(1).max(100).optional(),
     messageId: z.string().max(998).optional(),
     references: z.array(z.string().max(998)).max(100).optional(),
+    /** Set by channels that signed the patient in (portal session, front-desk ID check). */
+    authenticatedPatientId: z.uuid().optional(),
     language: z.enum(['en', 'es']).optional(),
     status: z.string().max(40).optional(),
     mediaUrls: z.array(z.url().max(2000)).max(20).optional(),
