@@ -84,11 +84,14 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     });
     org = (await getOrganizationBySlug(database.db, DEMO_SLUG))!;
   }
-  const { token: created } = await ensureAdminToken(database.db, org.id, config.adminToken);
+  const bootstrap = await ensureAdminToken(database.db, org.id, config.adminToken);
   // Kept beside the embedded data (owner-only) so a restart can show it again.
   const tokenFile = join(config.dataDir, 'admin-token');
-  if (created) writeFileSync(tokenFile, created, { mode: 0o600 });
-  const token = created ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : null);
+  if (bootstrap.created && bootstrap.token) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(tokenFile, bootstrap.token, { mode: 0o600 });
+  }
+  const token = config.adminToken ? null : (bootstrap.token ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : null));
   const hub = new RealtimeHub();
   await hub.start(database);
   const app = await buildApp({ services, hub, logger: config.logger });
@@ -100,7 +103,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     services,
     url,
     organizationId: org.id,
-    adminToken: config.adminToken ? null : token,
+    adminToken: token,
     async close() {
       await app.close();
       await hub.close();
