@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, seedOrganization, startCarethread } from '@carethread/server';
+import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
 import { loadScenarios, replay } from './replay.ts';
 import { ScenarioError } from './scenario.ts';
@@ -68,9 +68,14 @@ async function demo(args: string[]): Promise<number> {
   if (!/^[a-z0-9-]{1,40}$/.test(slug)) throw new UsageError('--slug must be lower-case letters, digits and dashes');
   const { database } = await openConfigured();
   try {
+    if (await getOrganizationBySlug(database.db, slug)) {
+      console.error(`carethread: an organisation with slug "${slug}" already exists; pick another with --slug`);
+      return 2;
+    }
     const { organizationId } = await database.db.transaction((tx) =>
       seedOrganization(tx, {
         slug,
+        ...(slug === DEMO_SLUG ? {} : { name: `${slug} (synthetic)` }),
         patients,
         onProgress: (done, total) => process.stderr.write(`\rcarethread: ${done}/${total} synthetic patients`),
       }),
@@ -80,12 +85,6 @@ async function demo(args: string[]): Promise<number> {
     console.log(`carethread: organisation "${slug}" created (${organizationId})`);
     if (token) console.log(`carethread: admin token (keep it secret): ${token}`);
     return 0;
-  } catch (err) {
-    if (/duplicate key|unique/i.test(String((err as Error).message))) {
-      console.error(`carethread: an organisation with slug "${slug}" already exists; pick another with --slug`);
-      return 2;
-    }
-    throw err;
   } finally {
     await database.close();
   }

@@ -87,6 +87,21 @@ describe('carethread command line', () => {
     expect(unknown.stderr).toContain('unknown command');
   });
 
+  it('creates a synthetic organisation with demo, and refuses a slug that exists', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ct-demo-'));
+    const env = { DATABASE_URL: '', CARETHREAD_DATA_DIR: dataDir };
+    const first = cli(['demo', '--patients', '40', '--slug', 'northside'], env);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/organisation "northside" created/);
+    expect(first.stdout).toMatch(/admin token/);
+    expect(first.stderr).toContain('40/40 synthetic patients');
+    const again = cli(['demo', '--patients', '5', '--slug', 'northside'], env);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    expect(cli(['demo', '--patients', 'many'], env).status).toBe(2);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('starts on an embedded database with a demo organisation and serves the API', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ct-start-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'start'], {

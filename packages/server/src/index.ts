@@ -21,6 +21,7 @@ export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
 export { RealtimeHub } from './realtime.ts';
 export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
 export { seedOrganization, DEMO_SLUG } from './demo.ts';
+export { getOrganizationBySlug } from './store/orgs.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
 export * as schema from './store/schema.ts';
 

@@ -167,6 +167,21 @@ describe('identity', () => {
     expect(survivor.body.identifiers.map((i: { value: string }) => i.value)).toContain('+16465550111');
   });
 
+  it('sends a possible duplicate to the review queue, where a person settles it', async () => {
+    const existing = await register({ givenName: 'Ella', familyName: 'Moreno', birthDate: '1990-05-05', phone: '+15125550101' });
+    const res = await event({ channel: 'sms', from: { kind: 'phone', value: '+15125550102' }, text: 'My name is Ollie Moreno, born 05/05/1990. I need my records', occurredAt: at(350) });
+    expect(res.body.patientId).not.toBe(existing);
+    const queue = await h.get('/api/v1/match-reviews');
+    const review = queue.body.find((r: { candidateId: string }) => r.candidateId === existing);
+    expect(review).toMatchObject({ patientId: res.body.patientId, status: 'open' });
+    const decided = await h.post(`/api/v1/match-reviews/${review.id}/decision`, { decision: 'merge' });
+    expect(decided.body).toMatchObject({ status: 'merged' });
+    const history = await h.get(`/api/v1/patients/${existing}/merges`);
+    expect(history.body[0]).toMatchObject({ survivorId: existing, mergedId: res.body.patientId, reason: `review ${review.id}` });
+    const twice = await h.post(`/api/v1/match-reviews/${review.id}/decision`, { decision: 'distinct' });
+    expect(twice.status).toBe(409);
+  });
+
   it('merges and unmerges without losing an identifier', async () => {
     const a = await register({ givenName: 'Tomas', familyName: 'Reyes', birthDate: '1990-01-15', phone: '+17185550101', email: 'tomas@example.net' });
     const b = await register({ givenName: 'Tomás', familyName: 'Reyes', birthDate: '1990-01-15', phone: '+17185550102', email: 'tomas@example.net' });

@@ -1,7 +1,9 @@
 import { normalizeIdentifier, type IdentifierKind } from '@carethread/core';
 import { ChangeSet } from '../store/events.ts';
 import { getOrganization } from '../store/orgs.ts';
+import { and, eq } from 'drizzle-orm';
 import { createPatient, linkIdentity, mergePatients, unmergePatients, type NewPatient, type PatientRow } from '../store/patients.ts';
+import { matchReviews } from '../store/schema.ts';
 import type { Services } from './context.ts';
 import { BadInput } from './errors.ts';
 
@@ -67,5 +69,41 @@ export async function undoMerge(services: Services, organizationId: string, merg
       throw new BadInput('unmerge_refused', (err as Error).message, 409);
     }
     await changes.announce();
+  });
+}
+
+/**
+ * A person settles a possible duplicate: `merge` folds the newer record into the existing
+ * candidate (undoable like any merge), `distinct` records that they are different people.
+ */
+export async function decideMatchReview(
+  services: Services,
+  organizationId: string,
+  reviewId: string,
+  decision: 'merge' | 'distinct',
+  actor: string,
+): Promise<{ status: string; mergeId: string | null }> {
+  return services.database.db.transaction(async (tx) => {
+    const changes = new ChangeSet(tx, organizationId);
+    const [review] = await tx
+      .select()
+      .from(matchReviews)
+      .where(and(eq(matchReviews.organizationId, organizationId), eq(matchReviews.id, reviewId)))
+      .for('update');
+    if (!review) throw new BadInput('unknown_review', 'No such match review in this organization.', 404);
+    if (review.status !== 'open') throw new BadInput('review_closed', `This review was already decided (${review.status}).`, 409);
+    const at = services.now().toISOString();
+    let mergeId: string | null = null;
+    if (decision === 'merge') {
+      try {
+        mergeId = await mergePatients(changes, review.candidateId, review.patientId, { reason: `review ${review.id}`, actor, at });
+      } catch (err) {
+        throw new BadInput('merge_refused', (err as Error).message, 409);
+      }
+    }
+    const status = decision === 'merge' ? 'merged' : 'distinct';
+    await tx.update(matchReviews).set({ status, decidedAt: at }).where(eq(matchReviews.id, review.id));
+    await changes.announce();
+    return { status, mergeId };
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, or } from 'drizzle-orm';
 import type { ChannelEvent, IdentifierKind } from '@carethread/core';
 import { API_PREFIX } from '../app.ts';
 import type { Principal } from '../auth.ts';
@@ -9,12 +9,12 @@ import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
 import { ingestEvent } from '../pipeline/ingest.ts';
 import { askForFact, assignCase, offerContinuation, replyOnCase, resolveCase } from '../pipeline/actions.ts';
-import { mergeRecords, registerPatient, undoMerge } from '../pipeline/records.ts';
+import { decideMatchReview, mergeRecords, registerPatient, undoMerge } from '../pipeline/records.ts';
 import { caseContextCard, incomingContextCard } from '../read/context-card.ts';
 import { frictionReport } from '../read/friction.ts';
 import type { RealtimeHub } from '../realtime.ts';
 import { listDepartments } from '../store/orgs.ts';
-import { cases, matchReviews } from '../store/schema.ts';
+import { cases, matchReviews, patientMerges } from '../store/schema.ts';
 import { identitiesOf, getPatient } from '../store/patients.ts';
 import { landingPage } from './landing.ts';
 import { registerStream } from './stream.ts';
@@ -222,6 +222,36 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
         .where(and(eq(matchReviews.organizationId, principal(request).organizationId), eq(matchReviews.status, 'open')))
         .orderBy(desc(matchReviews.createdAt))
         .limit(200),
+  );
+
+  app.post(
+    `${API_PREFIX}/match-reviews/:reviewId/decision`,
+    {
+      schema: {
+        tags: ['patients'],
+        summary: 'Settle a possible duplicate: merge the records, or mark them distinct people',
+        params: uuidParam('reviewId'),
+        body: z.object({ decision: z.enum(['merge', 'distinct']) }).strict(),
+      },
+    },
+    async (request) => {
+      const p = principal(request);
+      return decideMatchReview(services, p.organizationId, request.params.reviewId as string, request.body.decision, `token:${p.tokenId}`);
+    },
+  );
+
+  app.get(
+    `${API_PREFIX}/patients/:patientId/merges`,
+    { schema: { tags: ['patients'], summary: 'Merge history of a patient (as survivor or as merged record)', params: uuidParam('patientId') } },
+    async (request) => {
+      const org = principal(request).organizationId;
+      const id = request.params.patientId as string;
+      return services.database.db
+        .select()
+        .from(patientMerges)
+        .where(and(eq(patientMerges.organizationId, org), or(eq(patientMerges.survivorId, id), eq(patientMerges.mergedId, id))))
+        .orderBy(desc(patientMerges.createdAt));
+    },
   );
 
   app.get(`${API_PREFIX}/departments`, { schema: { tags: ['organization'], summary: 'Departments and the request types they take' } }, async (request) =>
