@@ -97,7 +97,7 @@ export async function askForFact(services: Services, organizationId: string, cas
     const decision = decideAsk(stated as KnownFact[], input.fact, input.actor, input.insist ?? false, new Date(at));
     const known = decision.outcome === 'ask' ? null : (decision.known as (typeof all)[number]);
     if (decision.outcome === 'ask' || decision.outcome === 'repeat_ask') {
-      if (interaction) await changes.tx.update(interactions).set({ awaitingFact: input.fact }).where(eq(interactions.id, interaction.id));
+      if (interaction) await changes.tx.update(interactions).set({ awaitingFact: input.fact }).where(changes.owned(interactions, interaction.id));
       await changes.append({
         kind: decision.outcome === 'ask' ? 'fact_asked' : 'repeat_ask',
         caseId,
@@ -139,7 +139,7 @@ export async function resolveCase(
         resolution: input.resolution ?? null,
         ownerId: input.staffId ?? caseRow.ownerId,
       })
-      .where(eq(cases.id, caseId))
+      .where(changes.owned(cases, caseId))
       .returning();
     await changes.append({
       kind: 'case_resolved',
@@ -156,7 +156,7 @@ export async function assignCase(services: Services, organizationId: string, cas
   return inCase(services, organizationId, caseId, async (changes, caseRow) => {
     await assertStaff(changes, staffId);
     const when = at ?? services.now().toISOString();
-    const [row] = await changes.tx.update(cases).set({ ownerId: staffId, queueState: 'assigned', updatedAt: when }).where(eq(cases.id, caseId)).returning();
+    const [row] = await changes.tx.update(cases).set({ ownerId: staffId, queueState: 'assigned', updatedAt: when }).where(changes.owned(cases, caseId)).returning();
     await routeCase(changes, row!, when);
     return row!;
   });
@@ -255,7 +255,7 @@ export async function offerContinuation(
     if (!interaction) throw new BadInput('unknown_interaction', 'No such interaction in this organization.', 404);
     if (!interaction.caseId) throw new BadInput('no_case', 'This interaction has no case yet: nothing to continue.', 409);
     if (input.channel === interaction.channel) throw new BadInput('same_channel', 'The patient is already on that channel.', 409);
-    const [caseRow] = await tx.select().from(cases).where(eq(cases.id, interaction.caseId));
+    const [caseRow] = await tx.select().from(cases).where(changes.owned(cases, interaction.caseId));
     const at = input.at ?? services.now().toISOString();
     const targetAddress =
       input.channel === 'sms' || input.channel === 'email' ? await addressFor(changes, caseRow!, interaction, input.channel) : null;

@@ -75,7 +75,7 @@ export async function recordStatedFacts(
     recorded.push(fact);
   }
   if (interaction.awaitingFact && found.some((f) => f.name === interaction.awaitingFact)) {
-    await changes.tx.update(interactions).set({ awaitingFact: null }).where(eq(interactions.id, interaction.id));
+    await changes.tx.update(interactions).set({ awaitingFact: null }).where(changes.owned(interactions, interaction.id));
   }
   return recorded;
 }

@@ -65,7 +65,7 @@ export async function setInteractionPatient(
   const [row] = await changes.tx
     .update(interactions)
     .set({ patientId, assurance: next })
-    .where(eq(interactions.id, interaction.id))
+    .where(changes.owned(interactions, interaction.id))
     .returning();
   // Facts said on this interaction before we knew who was speaking belong to that person.
   await changes.tx
@@ -231,7 +231,7 @@ function pickDemographics(d: Demographics) {
 /** A case opened before its patient was known takes the patient once they are. */
 export async function attachCasePatient(changes: ChangeSet, interaction: InteractionRow, patientId: string): Promise<void> {
   if (!interaction.caseId) return;
-  const [row] = await changes.tx.select({ patientId: cases.patientId }).from(cases).where(eq(cases.id, interaction.caseId));
+  const [row] = await changes.tx.select({ patientId: cases.patientId }).from(cases).where(changes.owned(cases, interaction.caseId));
   if (!row) return;
   // Only a case this interaction alone makes up may change hands; others belong to whoever opened them.
   const others = await changes.tx
@@ -240,6 +240,6 @@ export async function attachCasePatient(changes: ChangeSet, interaction: Interac
     .where(and(eq(interactions.caseId, interaction.caseId)));
   const foreign = others.some((o) => o.id !== interaction.id && o.patientId && o.patientId !== patientId);
   if (row.patientId === patientId || foreign) return;
-  await changes.tx.update(cases).set({ patientId }).where(eq(cases.id, interaction.caseId));
+  await changes.tx.update(cases).set({ patientId }).where(changes.owned(cases, interaction.caseId));
   changes.touch(interaction.caseId);
 }

@@ -148,7 +148,7 @@ async function process(
 
   let interaction = await findOrOpenInteraction(changes, event, from);
   if (event.kind === 'contact_ended') {
-    await changes.tx.update(interactions).set({ status: 'closed', endedAt: at, lastActivityAt: at }).where(eq(interactions.id, interaction.id));
+    await changes.tx.update(interactions).set({ status: 'closed', endedAt: at, lastActivityAt: at }).where(changes.owned(interactions, interaction.id));
     await changes.append({ kind: 'interaction_ended', caseId: interaction.caseId, patientId: interaction.patientId, interactionId: interaction.id, occurredAt: at, data: { channel: event.channel } });
     return summary(interaction, false, [], null);
   }
@@ -156,7 +156,7 @@ async function process(
   const text = event.text?.trim() ?? '';
   const language: Language | undefined = event.language ?? detectLanguage(text)?.language ?? (interaction.language as Language | null) ?? undefined;
   if (language && language !== interaction.language) {
-    [interaction] = (await changes.tx.update(interactions).set({ language }).where(eq(interactions.id, interaction.id)).returning()) as [InteractionRow];
+    [interaction] = (await changes.tx.update(interactions).set({ language }).where(changes.owned(interactions, interaction.id)).returning()) as [InteractionRow];
   }
 
   // 1. identify: an authenticated channel, then the address.
@@ -235,11 +235,11 @@ async function process(
   if (interaction.caseId) {
     let caseRow = (await getCase(changes, interaction.caseId))!;
     if (caseRow.requestType === 'other' && requestType && requestType !== 'other') {
-      await changes.tx.update(cases).set({ requestType }).where(eq(cases.id, caseRow.id));
+      await changes.tx.update(cases).set({ requestType }).where(changes.owned(cases, caseRow.id));
       caseRow = { ...caseRow, requestType };
     }
     if (!caseRow.patientId && interaction.patientId) await attachCasePatient(changes, interaction, interaction.patientId);
-    await changes.tx.update(cases).set({ updatedAt: at, lastChannel: event.channel }).where(eq(cases.id, caseRow.id));
+    await changes.tx.update(cases).set({ updatedAt: at, lastChannel: event.channel }).where(changes.owned(cases, caseRow.id));
     if (caseRow.status === 'open') await routeCase(changes, caseRow, at);
     changes.touch(caseRow.id);
     return summary(interaction, newCase, recorded, caseRow.requestType);
@@ -301,7 +301,7 @@ async function findOrOpenInteraction(
   }
   if (existing) {
     if (Date.parse(at) > Date.parse(existing.lastActivityAt)) {
-      await changes.tx.update(interactions).set({ lastActivityAt: at }).where(eq(interactions.id, existing.id));
+      await changes.tx.update(interactions).set({ lastActivityAt: at }).where(changes.owned(interactions, existing.id));
       existing = { ...existing, lastActivityAt: at };
     }
     return existing;
@@ -349,7 +349,7 @@ async function joinByContinuation(
   }
   if (interaction.caseId && interaction.caseId !== caseRow.id) {
     // The contact had already opened a case of its own before presenting the code: fold it.
-    await changes.tx.update(cases).set({ status: 'merged', mergedIntoId: caseRow.id, queueState: 'none' }).where(eq(cases.id, interaction.caseId));
+    await changes.tx.update(cases).set({ status: 'merged', mergedIntoId: caseRow.id, queueState: 'none' }).where(changes.owned(cases, interaction.caseId));
   }
   interaction = await joinCase(changes, interaction, caseRow, 'continuation', at);
   if (patientId) {

@@ -102,7 +102,7 @@ export async function decideMatchReview(
       }
     }
     const status = decision === 'merge' ? 'merged' : 'distinct';
-    await tx.update(matchReviews).set({ status, decidedAt: at }).where(eq(matchReviews.id, review.id));
+    await tx.update(matchReviews).set({ status, decidedAt: at }).where(changes.owned(matchReviews, review.id));
     await changes.announce();
     return { status, mergeId };
   });

@@ -77,12 +77,12 @@ export async function joinCase(
   const [updated] = await changes.tx
     .update(interactions)
     .set({ caseId: caseRow.id, joinedBy: reason })
-    .where(eq(interactions.id, interaction.id))
+    .where(changes.owned(interactions, interaction.id))
     .returning();
   await changes.tx
     .update(cases)
     .set({ updatedAt: at, lastChannel: interaction.channel })
-    .where(eq(cases.id, caseRow.id));
+    .where(changes.owned(cases, caseRow.id));
   // Messages and facts said before the interaction found its case follow it.
   await changes.tx
     .update(messages)
@@ -115,7 +115,7 @@ export async function joinCase(
     await changes.tx
       .update(cases)
       .set({ status: 'open', queueState: 'none' })
-      .where(eq(cases.id, caseRow.id));
+      .where(changes.owned(cases, caseRow.id));
     await changes.append({
       kind: 'recontact',
       caseId: caseRow.id,
@@ -204,7 +204,7 @@ export async function foldIntoExistingCase(
   await changes.tx
     .update(cases)
     .set({ status: 'merged', mergedIntoId: target.id, queueState: 'none', updatedAt: at })
-    .where(eq(cases.id, young.id));
+    .where(changes.owned(cases, young.id));
   await changes.tx
     .update(facts)
     .set({ caseId: target.id })
@@ -236,7 +236,7 @@ export async function routeCase(changes: ChangeSet, caseRow: CaseRow, at: string
   await changes.tx
     .update(cases)
     .set({ departmentId: target?.id ?? null, queueState })
-    .where(eq(cases.id, caseRow.id));
+    .where(changes.owned(cases, caseRow.id));
   await changes.append({
     kind: 'case_routed',
     caseId: caseRow.id,

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { events } from './schema.ts';
 import { NOTIFY_CHANNEL, type Executor } from './db.ts';
 
@@ -68,6 +69,11 @@ export class ChangeSet {
     if (event.caseId) this.touchedCases.add(event.caseId);
   }
 
+  /** The row `id` of `table`, within this organisation only: no query reaches across tenants. */
+  owned(table: { organizationId: PgColumn; id: PgColumn }, id: string): SQL {
+    return ownedBy(table, this.organizationId, id);
+  }
+
   touch(caseId: string | null | undefined): void {
     if (caseId) this.touchedCases.add(caseId);
   }
@@ -96,4 +102,8 @@ export function parseChangeNotice(payload: string): ChangeNotice | null {
   } catch {
     return null;
   }
+}
+
+export function ownedBy(table: { organizationId: PgColumn; id: PgColumn }, organizationId: string, id: string): SQL {
+  return and(eq(table.organizationId, organizationId), eq(table.id, id))!;
 }

@@ -312,7 +312,7 @@ export async function unmergePatients(changes: ChangeSet, mergeId: string, opts:
     .update(patients)
     .set({ status: 'active', mergedIntoId: null, updatedAt: opts.at })
     .where(and(eq(patients.organizationId, org), eq(patients.id, merge.mergedId)));
-  await tx.update(patientMerges).set({ undoneAt: opts.at }).where(eq(patientMerges.id, merge.id));
+  await tx.update(patientMerges).set({ undoneAt: opts.at }).where(changes.owned(patientMerges, merge.id));
   await changes.append({
     kind: 'patient_unmerged',
     patientId: merge.survivorId,
