@@ -11,6 +11,7 @@ import {
   type MatchModel,
 } from '../src/identity/match.ts';
 import { isNeighbourSwap, withinOneEdit } from '../src/identity/match-strings.ts';
+import { createRng } from '../src/synthetic.ts';
 
 // ---------------------------------------------------------------------------------------
 // fixtures
@@ -27,17 +28,6 @@ const lopezHome: Demographics = {
 };
 const maria: Demographics = { ...lopezHome, givenName: 'María', birthDate: '1961-03-14', sex: 'F' };
 
-/** Deterministic PRNG so the synthetic population is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // field comparisons
@@ -454,7 +444,7 @@ describe('synthetic population with typos', () => {
   const cities = ['Springfield', 'Riverside', 'Fairview', 'Franklin', 'Greenville'];
 
   function build(seed: number) {
-    const rnd = mulberry32(seed);
+    const rnd = createRng(seed);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const word = (n: number) => Array.from({ length: n }, () => pick(syllables)).join('');
     const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
