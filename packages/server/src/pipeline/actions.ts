@@ -35,7 +35,7 @@ async function inCase<T>(
     if (!caseRow) throw new BadInput('unknown_case', 'No such case in this organization.', 404);
     const result = await work(changes, caseRow);
     changes.touch(caseId);
-    await changes.announce();
+    await changes.commit();
     return result;
   });
 }
@@ -315,7 +315,7 @@ export async function offerContinuation(
       });
     }
     changes.touch(caseRow!.id);
-    await changes.announce();
+    await changes.commit();
     return { code: row.code, token, expiresAt: row.expiresAt, targetChannel: input.channel, instructions };
   });
 }

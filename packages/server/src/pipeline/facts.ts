@@ -9,7 +9,7 @@ import {
 } from '@carethread/core';
 import type { ChangeSet } from '../store/events.ts';
 import type { Executor } from '../store/db.ts';
-import { getActivePatient } from '../store/patients.ts';
+import { getActivePatient, type PatientRow } from '../store/patients.ts';
 import { facts, interactions } from '../store/schema.ts';
 import type { InteractionRow } from './thread.ts';
 
@@ -89,6 +89,8 @@ export async function knownFacts(
   organizationId: string,
   caseId: string | null,
   patientId: string | null,
+  /** The patient row when the caller already has it, to save a read. */
+  knownPatient?: PatientRow | null,
 ): Promise<Array<KnownFact & { id: string | null; source: string; sourceChannel: string | null }>> {
   const conditions = [];
   if (caseId) conditions.push(eq(facts.caseId, caseId));
@@ -115,7 +117,7 @@ export async function knownFacts(
       sourceChannel: r.channel,
     }));
   if (patientId) {
-    const patient = await getActivePatient(tx, organizationId, patientId);
+    const patient = knownPatient !== undefined ? knownPatient : await getActivePatient(tx, organizationId, patientId);
     if (patient) {
       const record: Array<[FactName, string | null]> = [
         ['givenName', patient.givenName],

@@ -13,7 +13,7 @@ import {
   type RequestType,
 } from '@carethread/core';
 import { ChangeSet } from '../store/events.ts';
-import { getOrganization, threadingPolicyOf, type OrganizationRow } from '../store/orgs.ts';
+import { organizationDirectory, threadingPolicyOf, type OrganizationRow } from '../store/orgs.ts';
 import { getActivePatient } from '../store/patients.ts';
 import { cases, inboundReceipts, interactions, messages, outbox } from '../store/schema.ts';
 import type { Services } from './context.ts';
@@ -62,7 +62,7 @@ const EMPTY: IngestResult = {
  */
 export async function ingestEvent(services: Services, organizationId: string, event: ChannelEvent): Promise<IngestResult> {
   const { db } = services.database;
-  const org = await getOrganization(db, organizationId);
+  const org = (await organizationDirectory(db, organizationId))?.org;
   if (!org) throw new BadInput('unknown_organization', 'No such organization.', 404);
   const from = normaliseAddress(event, org);
   try {
@@ -103,7 +103,7 @@ export async function ingestEvent(services: Services, organizationId: string, ev
             eq(inboundReceipts.idempotencyKey, event.idempotencyKey),
           ),
         );
-      await changes.announce();
+      await changes.commit();
       return result;
     });
   } catch (err) {

@@ -36,7 +36,7 @@ export async function registerPatient(
     for (const id of normalised) {
       await linkIdentity(changes, patient.id, id.kind, id.value, { verified: id.verified, confidence: 1, source, at });
     }
-    await changes.announce();
+    await changes.commit();
     return patient;
   });
 }
@@ -52,7 +52,7 @@ export async function mergeRecords(
     const changes = new ChangeSet(tx, organizationId);
     try {
       const id = await mergePatients(changes, survivorId, mergedId, { reason: 'manual', actor, at: services.now().toISOString() });
-      await changes.announce();
+      await changes.commit();
       return id;
     } catch (err) {
       throw new BadInput('merge_refused', (err as Error).message, 409);
@@ -68,7 +68,7 @@ export async function undoMerge(services: Services, organizationId: string, merg
     } catch (err) {
       throw new BadInput('unmerge_refused', (err as Error).message, 409);
     }
-    await changes.announce();
+    await changes.commit();
   });
 }
 
@@ -103,7 +103,7 @@ export async function decideMatchReview(
     }
     const status = decision === 'merge' ? 'merged' : 'distinct';
     await tx.update(matchReviews).set({ status, decidedAt: at }).where(changes.owned(matchReviews, review.id));
-    await changes.announce();
+    await changes.commit();
     return { status, mergeId };
   });
 }

@@ -7,7 +7,7 @@ import {
   type ThreadingPolicy,
 } from '@carethread/core';
 import type { ChangeSet } from '../store/events.ts';
-import { listDepartments } from '../store/orgs.ts';
+import { organizationDirectory } from '../store/orgs.ts';
 import { cases, facts, interactions, messages } from '../store/schema.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -226,7 +226,7 @@ export async function foldIntoExistingCase(
  * same-agent offers.
  */
 export async function routeCase(changes: ChangeSet, caseRow: CaseRow, at: string): Promise<void> {
-  const departments = await listDepartments(changes.tx, changes.organizationId);
+  const departments = (await organizationDirectory(changes.tx, changes.organizationId))?.departments ?? [];
   const target =
     departments.find((d) => d.requestTypes.includes(caseRow.requestType)) ??
     departments.find((d) => d.slug === 'general') ??

@@ -55,7 +55,7 @@ export async function caseContextCard(tx: Executor, organizationId: string, case
     .where(and(eq(cases.organizationId, organizationId), eq(cases.id, caseId)));
   if (!row) throw new BadInput('unknown_case', 'No such case in this organization.', 404);
   const c = row.c;
-  const [caseInteractions, recent] = await Promise.all([
+  const [caseInteractions, recent, patient] = await Promise.all([
     tx
       .select({ channel: interactions.channel, assurance: interactions.assurance, language: interactions.language, lastActivityAt: interactions.lastActivityAt })
       .from(interactions)
@@ -67,8 +67,8 @@ export async function caseContextCard(tx: Executor, organizationId: string, case
       .where(and(eq(messages.organizationId, organizationId), eq(messages.caseId, caseId)))
       .orderBy(desc(messages.occurredAt))
       .limit(LAST_MESSAGES),
+    c.patientId ? getActivePatient(tx, organizationId, c.patientId) : Promise.resolve(null),
   ]);
-  const patient = c.patientId ? await getActivePatient(tx, organizationId, c.patientId) : null;
   const card = await patientPart(tx, organizationId, patient, c.id, now);
   const latest = caseInteractions[0];
   return {
@@ -120,16 +120,19 @@ export async function incomingContextCard(
 }
 
 async function patientPart(tx: Executor, organizationId: string, patient: PatientRow | null, caseId: string | null, now: Date) {
-  const all = await knownFacts(tx, organizationId, caseId, patient?.id ?? null);
+  // Independent reads: on a pool they run side by side.
+  const [all, open, ids] = await Promise.all([
+    knownFacts(tx, organizationId, caseId, patient?.id ?? null, patient),
+    patient
+      ? tx
+          .select({ id: cases.id, requestType: cases.requestType, status: cases.status, updatedAt: cases.updatedAt, lastChannel: cases.lastChannel })
+          .from(cases)
+          .where(and(eq(cases.organizationId, organizationId), eq(cases.patientId, patient.id), inArray(cases.status, ['open'])))
+          .orderBy(desc(cases.updatedAt))
+      : Promise.resolve([]),
+    patient ? identitiesOf(tx, organizationId, patient.id) : Promise.resolve([]),
+  ]);
   const current = currentFacts(all as KnownFact[], now) as typeof all;
-  const open = patient
-    ? await tx
-        .select({ id: cases.id, requestType: cases.requestType, status: cases.status, updatedAt: cases.updatedAt, lastChannel: cases.lastChannel })
-        .from(cases)
-        .where(and(eq(cases.organizationId, organizationId), eq(cases.patientId, patient.id), inArray(cases.status, ['open'])))
-        .orderBy(desc(cases.updatedAt))
-    : [];
-  const ids = patient ? await identitiesOf(tx, organizationId, patient.id) : [];
   return {
     patient: patient
       ? {

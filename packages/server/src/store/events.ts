@@ -43,20 +43,22 @@ export interface NewEvent {
 }
 
 /**
- * Collects what one transaction did: events go straight into the log (same transaction), and
- * the touched cases are announced once at the end, on commit, for the realtime fan-out.
+ * Collects what one transaction did: its events, written to the log in one statement at the
+ * end of the transaction, and the touched cases, announced then for the realtime fan-out.
  */
 export class ChangeSet {
   readonly touchedCases = new Set<string>();
   readonly kinds = new Set<EventKind>();
+  private readonly pending: Array<typeof events.$inferInsert> = [];
 
   constructor(
     readonly tx: Executor,
     readonly organizationId: string,
   ) {}
 
+  /** Buffered: the whole transaction's events are written in one statement by {@link commit}. */
   async append(event: NewEvent): Promise<void> {
-    await this.tx.insert(events).values({
+    this.pending.push({
       organizationId: this.organizationId,
       kind: event.kind,
       caseId: event.caseId ?? null,
@@ -78,8 +80,12 @@ export class ChangeSet {
     if (caseId) this.touchedCases.add(caseId);
   }
 
-  /** NOTIFY is transactional: subscribers hear of the change only if it commits. */
-  async announce(): Promise<void> {
+  /**
+   * Writes the buffered events and announces the touched cases. Call last in the transaction:
+   * NOTIFY is transactional, so subscribers hear of the change only if it commits.
+   */
+  async commit(): Promise<void> {
+    if (this.pending.length > 0) await this.tx.insert(events).values(this.pending.splice(0));
     const kinds = [...this.kinds];
     for (const caseId of this.touchedCases) {
       const payload = JSON.stringify({ o: this.organizationId, c: caseId, k: kinds });

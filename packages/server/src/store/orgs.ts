@@ -35,3 +35,24 @@ export async function getDepartment(tx: Executor, organizationId: string, id: st
     .where(and(eq(departments.organizationId, organizationId), eq(departments.id, id)));
   return row ?? null;
 }
+
+/**
+ * Organisations and their departments change rarely and are read on every event; a short-lived
+ * per-process cache saves two round trips per message. Thirty seconds bounds how long another
+ * process's edit can go unseen.
+ */
+const CACHE_MS = 30_000;
+const orgCache = new Map<string, { at: number; org: OrganizationRow; departments: DepartmentRow[] }>();
+
+export async function organizationDirectory(
+  tx: Executor,
+  organizationId: string,
+): Promise<{ org: OrganizationRow; departments: DepartmentRow[] } | null> {
+  const hit = orgCache.get(organizationId);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit;
+  const org = await getOrganization(tx, organizationId);
+  if (!org) return null;
+  const entry = { at: Date.now(), org, departments: await listDepartments(tx, organizationId) };
+  orgCache.set(organizationId, entry);
+  return entry;
+}

@@ -291,7 +291,11 @@ export const facts = pgTable(
     confidence: real('confidence').notNull().default(1),
     observedAt: ts('observed_at').notNull(),
   },
-  (t) => [index('facts_case').on(t.caseId), index('facts_patient').on(t.organizationId, t.patientId)],
+  (t) => [
+    index('facts_case').on(t.caseId),
+    index('facts_patient').on(t.organizationId, t.patientId),
+    index('facts_source_interaction').on(t.organizationId, t.sourceInteractionId),
+  ],
 );
 
 export const continuations = pgTable(
@@ -390,5 +394,6 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_idempotency').on(t.organizationId, t.idempotencyKey),
     index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_provider_ref').on(t.organizationId, t.providerRef),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "facts_source_interaction" ON "facts" USING btree ("organization_id","source_interaction_id");--> statement-breakpoint
+CREATE INDEX "outbox_provider_ref" ON "outbox" USING btree ("organization_id","provider_ref");
