@@ -210,6 +210,14 @@ describe('threading', () => {
     expect(switches[0]!.data).toMatchObject({ from: 'sms', to: 'email', automatic: true });
   });
 
+  it('records outbound traffic against the recipient without inventing patients', async () => {
+    const before = await count('patients');
+    const out = await event({ channel: 'sms', direction: 'outbound', actor: 'agent', to: { kind: 'phone', value: '+19995550100' }, text: 'Your refill is ready for pickup.', occurredAt: at(450) });
+    expect(out.status).toBe(201);
+    expect(out.body.patientId).toBeNull();
+    expect(await count('patients')).toBe(before);
+  });
+
   it('threads an email reply by its reply token', async () => {
     const sms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12025550161' }, text: 'I need a copy of my medical records', occurredAt: at(500) });
     const card = await h.get(`/api/v1/cases/${sms.body.caseId}/context`);

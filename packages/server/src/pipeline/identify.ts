@@ -32,6 +32,7 @@ export async function identifyByAddress(
   changes: ChangeSet,
   interaction: InteractionRow,
   at: string,
+  createUnknown = true,
 ): Promise<InteractionRow> {
   if (interaction.patientId || !interaction.contactKind || !interaction.contactValue) return interaction;
   const kind = interaction.contactKind as IdentifierKind;
@@ -40,7 +41,7 @@ export async function identifyByAddress(
     const assurance: Assurance = kind === 'phone' || kind === 'email' ? 'matched' : 'claimed';
     return setInteractionPatient(changes, interaction, found[0]!.id, assurance, at, `address:${kind}`);
   }
-  if (found.length === 0 && (kind === 'phone' || kind === 'email')) {
+  if (found.length === 0 && createUnknown && (kind === 'phone' || kind === 'email')) {
     const patient = await createPatient(changes, {}, at, `first contact by ${kind}`);
     await linkIdentity(changes, patient.id, kind, interaction.contactValue, {
       verified: false,

@@ -92,7 +92,7 @@ export async function ingestEvent(services: Services, organizationId: string, ev
           );
         return { ...EMPTY, ...(stored?.result as Partial<IngestResult>), duplicate: true };
       }
-      const result = await process(services, changes, org, event, from);
+      const result = await processEvent(services, changes, org, event, from);
       await tx
         .update(inboundReceipts)
         .set({ result })
@@ -114,20 +114,23 @@ export async function ingestEvent(services: Services, organizationId: string, ev
   }
 }
 
+/** The patient's side of the conversation: the sender inbound, the recipient outbound. */
 function normaliseAddress(event: ChannelEvent, org: OrganizationRow): { kind: IdentifierKind; value: string } | null {
-  if (!event.from) return null;
-  const value = normalizeIdentifier(event.from.kind, event.from.value, org.defaultRegion);
+  const address = event.direction === 'outbound' ? event.to : event.from;
+  if (!address) return null;
+  const value = normalizeIdentifier(address.kind, address.value, org.defaultRegion);
   if (!value) {
+    const who = event.direction === 'outbound' ? "recipient's" : "sender's";
     throw new BadInput(
-      `invalid_${event.from.kind}`,
-      `The sender's ${event.from.kind.replace('_', ' ')} is not valid${event.from.kind === 'phone' ? ' (expected a phone number such as +1 555 010 0123)' : ''}.`,
+      `invalid_${address.kind}`,
+      `The ${who} ${address.kind.replace('_', ' ')} is not valid${address.kind === 'phone' ? ' (expected a phone number such as +1 555 010 0123)' : ''}.`,
       422,
     );
   }
-  return { kind: event.from.kind, value };
+  return { kind: address.kind, value };
 }
 
-async function process(
+async function processEvent(
   services: Services,
   changes: ChangeSet,
   org: OrganizationRow,
@@ -165,7 +168,8 @@ async function process(
     if (!patient) throw new BadInput('unknown_patient', 'The authenticated patient does not exist in this organization.', 404);
     interaction = await setInteractionPatient(changes, interaction, patient.id, 'verified', at, 'authenticated_session');
   }
-  interaction = await identifyByAddress(changes, interaction, at);
+  // Outbound traffic is addressed to the patient: it may recognise them, never invent them.
+  interaction = await identifyByAddress(changes, interaction, at, event.direction === 'inbound');
 
   // 2. thread: continuation, then explicit reference, then the patient's open cases.
   let newCase = false;
@@ -234,12 +238,14 @@ async function process(
   // 4. route (friction events were recorded where they happened: joins, switches, recontacts).
   if (interaction.caseId) {
     let caseRow = (await getCase(changes, interaction.caseId))!;
-    if (caseRow.requestType === 'other' && requestType && requestType !== 'other') {
-      await changes.tx.update(cases).set({ requestType }).where(changes.owned(cases, caseRow.id));
-      caseRow = { ...caseRow, requestType };
-    }
+    // A case opened before its type was clear takes the first type a message reveals.
+    const typed = caseRow.requestType === 'other' && requestType && requestType !== 'other' ? requestType : caseRow.requestType;
+    await changes.tx
+      .update(cases)
+      .set({ requestType: typed, updatedAt: at, lastChannel: event.channel })
+      .where(changes.owned(cases, caseRow.id));
+    caseRow = { ...caseRow, requestType: typed };
     if (!caseRow.patientId && interaction.patientId) await attachCasePatient(changes, interaction, interaction.patientId);
-    await changes.tx.update(cases).set({ updatedAt: at, lastChannel: event.channel }).where(changes.owned(cases, caseRow.id));
     if (caseRow.status === 'open') await routeCase(changes, caseRow, at);
     changes.touch(caseRow.id);
     return summary(interaction, newCase, recorded, caseRow.requestType);
