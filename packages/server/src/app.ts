@@ -2,12 +2,14 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
+import fastifyFormbody from '@fastify/formbody';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { principalForToken, type Principal } from './auth.ts';
 import type { Services } from './pipeline/context.ts';
 import { BadInput } from './pipeline/errors.ts';
 import { RealtimeHub } from './realtime.ts';
 import { registerRoutes } from './routes/index.ts';
+import { registerChannels } from './channels/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,6 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // Twilio and hosted mail providers post application/x-www-form-urlencoded.
+  await app.register(fastifyFormbody);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(API_PREFIX)) return;
@@ -91,5 +95,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await registerRoutes(app, options.services, options.hub);
+  await registerChannels(app, options.services, options.hub);
   return app;
 }

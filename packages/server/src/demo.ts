@@ -1,9 +1,13 @@
 import { blockingKeys, syntheticPatients, type RequestType } from '@carethread/core';
 import type { Executor } from './store/db.ts';
 import { demographicsOf } from './store/patients.ts';
+import { randomInt } from 'node:crypto';
+import { addEndpoint } from './store/endpoints.ts';
 import { departments, identities, organizations, patientBlocks, patients, staff } from './store/schema.ts';
 
 export const DEMO_SLUG = 'demo';
+/** The demo organisation's fictional number for SMS and voice. */
+export const DEMO_PHONE_NUMBER = '+15550100100';
 
 const DEMO_DEPARTMENTS: Array<{ slug: string; name: string; requestTypes: RequestType[] }> = [
   { slug: 'scheduling', name: 'Scheduling and front desk', requestTypes: ['scheduling'] },
@@ -25,6 +29,8 @@ export interface SeedOptions {
   name?: string;
   patients?: number;
   seed?: number;
+  /** The organisation's Twilio number (E.164); a fictional one is made up when omitted. */
+  phoneNumber?: string;
   /** Called after each batch, for progress output. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -42,6 +48,12 @@ export async function seedOrganization(tx: Executor, options: SeedOptions = {}):
   const organizationId = org!.id;
   await tx.insert(departments).values(DEMO_DEPARTMENTS.map((d) => ({ organizationId, ...d })));
   await tx.insert(staff).values(DEMO_STAFF.map((s) => ({ organizationId, ...s })));
+  // How patients reach this organisation: one number for SMS and voice, a mail domain, a widget key.
+  const phoneNumber = options.phoneNumber ?? (slug === DEMO_SLUG ? DEMO_PHONE_NUMBER : `+1555${String(randomInt(0, 10_000_000)).padStart(7, '0')}`);
+  await addEndpoint(tx, organizationId, 'sms', phoneNumber, 'main number');
+  await addEndpoint(tx, organizationId, 'voice', phoneNumber, 'main number');
+  await addEndpoint(tx, organizationId, 'email', `${slug}.carethread.local`, 'inbound mail domain');
+  await addEndpoint(tx, organizationId, 'webchat', slug, 'website widget');
   const count = options.patients ?? 300;
   const population = syntheticPatients(count, options.seed ?? 7);
   const at = new Date().toISOString();

@@ -20,7 +20,10 @@ export { caseContextCard, incomingContextCard, type ContextCard } from './read/c
 export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
 export { RealtimeHub } from './realtime.ts';
 export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
-export { seedOrganization, DEMO_SLUG } from './demo.ts';
+export { seedOrganization, DEMO_SLUG, DEMO_PHONE_NUMBER } from './demo.ts';
+export { settingsFromEnv, type ChannelSettings } from './settings.ts';
+export { organizationForEndpoint, endpointsOf, addEndpoint } from './store/endpoints.ts';
+export { consentFor, setConsent } from './store/consent.ts';
 export { getOrganizationBySlug } from './store/orgs.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
 export * as schema from './store/schema.ts';

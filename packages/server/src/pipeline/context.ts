@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rulesFactExtractor, type FactExtractor } from '@carethread/core';
 import type { Database } from '../store/db.ts';
+import { settingsFromEnv, type ChannelSettings } from '../settings.ts';
 
 /** What the pipeline and the domain services need from the outside world. */
 export interface Services {
@@ -11,6 +12,8 @@ export interface Services {
   randomBytes: (n: number) => Uint8Array;
   /** Wall clock for actions that carry no time of their own. */
   now: () => Date;
+  /** Provider credentials, public URL, mail and outbox settings. */
+  settings: ChannelSettings;
 }
 
 export function createServices(database: Database, secret: string, overrides: Partial<Services> = {}): Services {
@@ -20,6 +23,7 @@ export function createServices(database: Database, secret: string, overrides: Pa
     secret,
     randomBytes: (n) => randomBytes(n),
     now: () => new Date(),
+    settings: settingsFromEnv(),
     ...overrides,
   };
 }

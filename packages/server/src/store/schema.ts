@@ -397,3 +397,91 @@ export const outbox = pgTable(
     index('outbox_provider_ref').on(t.organizationId, t.providerRef),
   ],
 );
+
+/**
+ * Where an organisation is reached: its Twilio numbers (E.164), its inbound mail domains, its
+ * web-chat widget keys. Inbound provider traffic finds its tenant here.
+ */
+export const channelEndpoints = pgTable(
+  'channel_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    /** sms | voice | email | webchat */
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    label: text('label'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('channel_endpoints_channel_address').on(t.channel, t.address), index('channel_endpoints_org').on(t.organizationId)],
+);
+
+/** Per-channel, per-address messaging consent; the outbox checks it at send time. */
+export const consents = pgTable(
+  'consents',
+  {
+    organizationId: orgId(),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    /** opted_in | opted_out */
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.channel, t.address] })],
+);
+
+/** A web-chat visitor's session: the resume token lets a reload or a dropped network carry on. */
+export const chatSessions = pgTable(
+  'chat_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    visitorId: text('visitor_id').notNull(),
+    /** sha256 of the resume token; the token itself lives only in the visitor's browser. */
+    resumeTokenHash: text('resume_token_hash').notNull().unique(),
+    interactionId: uuid('interaction_id'),
+    language: text('language'),
+    createdAt: ts('created_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [index('chat_sessions_org_visitor').on(t.organizationId, t.visitorId)],
+);
+
+/** One-time sign-in codes for the patient portal, sent by SMS or email. */
+export const portalCodes = pgTable(
+  'portal_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('portal_codes_org_address').on(t.organizationId, t.address, t.createdAt)],
+);
+
+export const portalSessions = pgTable(
+  'portal_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: ts('created_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [index('portal_sessions_patient').on(t.organizationId, t.patientId)],
+);

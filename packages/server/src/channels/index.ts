@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../pipeline/context.ts';
+import type { RealtimeHub } from '../realtime.ts';
+
+/**
+ * Every channel adapter registers its provider-facing routes here. Adapters authenticate at
+ * the edge (signatures, socket tokens, sessions), turn provider traffic into ChannelEvents for
+ * the pipeline, and nothing else.
+ */
+export async function registerChannels(app: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
+  void app;
+  void services;
+  void hub;
+}
