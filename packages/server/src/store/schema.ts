@@ -233,6 +233,8 @@ export const interactions = pgTable(
     language: text('language'),
     /** The fact the last ask on this interaction named: a bare answer ("Lopez") fills it. */
     awaitingFact: text('awaiting_fact'),
+    /** The staff member handling this interaction now (the agent on the call or chat). */
+    agentId: uuid('agent_id'),
     startedAt: ts('started_at').notNull(),
     lastActivityAt: ts('last_activity_at').notNull(),
     endedAt: ts('ended_at'),
@@ -265,6 +267,8 @@ export const messages = pgTable(
     providerRef: text('provider_ref'),
     mediaUrls: jsonb('media_urls').$type<string[]>(),
     occurredAt: ts('occurred_at').notNull(),
+    /** When the other side saw it (chat read receipts). */
+    readAt: ts('read_at'),
   },
   (t) => [
     index('messages_interaction').on(t.interactionId, t.occurredAt),

@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import twilio from 'twilio';
+import type { Services } from '../../pipeline/context.ts';
+
+/**
+ * Twilio signs every webhook over the URL it called and the posted parameters. The URL is the
+ * public one (carethread may sit behind a proxy that rewrites host and scheme), so it is
+ * rebuilt from CARETHREAD_PUBLIC_URL plus the path and query Twilio used.
+ */
+export function publicUrlOf(services: Services, request: FastifyRequest): string {
+  return `${services.settings.publicUrl}${request.url}`;
+}
+
+export function hasValidTwilioSignature(services: Services, request: FastifyRequest): boolean {
+  const signature = request.headers['x-twilio-signature'];
+  if (typeof signature !== 'string' || signature.length === 0 || signature.length > 200) return false;
+  const params = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string>;
+  return twilio.validateRequest(services.settings.twilio.authToken, signature, publicUrlOf(services, request), params);
+}
+
+/** preHandler: a bad or missing signature is refused with 403 before anything is read or written. */
+export function requireTwilioSignature(services: Services) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!hasValidTwilioSignature(services, request)) {
+      return reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
+    }
+  };
+}
+
+/** Twilio posts form fields as strings; anything else is a malformed body. */
+export function formField(body: unknown, name: string): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
