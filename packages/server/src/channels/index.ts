@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../pipeline/context.ts';
 import type { RealtimeHub } from '../realtime.ts';
+import { registerTwilioSms } from './twilio/sms.ts';
 
 /**
  * Every channel adapter registers its provider-facing routes here. Adapters authenticate at
@@ -8,7 +9,6 @@ import type { RealtimeHub } from '../realtime.ts';
  * the pipeline, and nothing else.
  */
 export async function registerChannels(app: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
-  void app;
-  void services;
   void hub;
+  await registerTwilioSms(app, services);
 }

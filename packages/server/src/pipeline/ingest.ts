@@ -139,10 +139,12 @@ async function processEvent(
 ): Promise<IngestResult> {
   const at = event.occurredAt;
   if (event.kind === 'delivery_status') {
+    // A provider's failure report is final for that attempt: the row becomes a dead letter a
+    // person can retry, never an automatic resend.
     if (event.conversationRef) {
       await changes.tx
         .update(outbox)
-        .set({ status: event.status === 'failed' || event.status === 'undelivered' ? 'failed' : 'sent' })
+        .set({ status: event.status === 'failed' || event.status === 'undelivered' ? 'dead' : 'sent' })
         .where(and(eq(outbox.organizationId, org.id), eq(outbox.providerRef, event.conversationRef)));
     }
     await changes.append({ kind: 'delivery_status', occurredAt: at, data: { channel: event.channel, status: event.status ?? null } });
@@ -187,7 +189,7 @@ async function processEvent(
 
   const classified = text ? classifyRequestType(text, language) : null;
   const requestType: RequestType | null = classified?.type ?? null;
-  const hasContent = text.length > 0 || !!event.dtmf;
+  const hasContent = text.length > 0 || !!event.dtmf || (event.mediaUrls?.length ?? 0) > 0;
   if (!interaction.caseId && hasContent) {
     const threaded = await threadInteraction(changes, interaction, requestType, threadingPolicyOf(org), at, newReplyToken(services.randomBytes));
     interaction = threaded.interaction;

@@ -18,6 +18,7 @@ import { cases, matchReviews, patientMerges } from '../store/schema.ts';
 import { identitiesOf, getPatient } from '../store/patients.ts';
 import { landingPage } from './landing.ts';
 import { registerStream } from './stream.ts';
+import { registerOutboxRoutes } from './outbox.ts';
 import {
   askSchema,
   channelEventSchema,
@@ -276,5 +277,6 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
     },
   );
 
+  await registerOutboxRoutes(root, services);
   registerStream(root, services, hub);
 }
