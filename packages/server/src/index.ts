@@ -9,6 +9,11 @@ import { createServices, type Services } from './pipeline/context.ts';
 import { RealtimeHub } from './realtime.ts';
 import { migrateDatabase, openDatabase, type Database } from './store/db.ts';
 import { getOrganizationBySlug } from './store/orgs.ts';
+import { settingsFromEnv } from './settings.ts';
+import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
+import { twilioSmsTransport } from './channels/twilio/sms.ts';
+import { emailTransport, startSmtpInbound } from './channels/email/index.ts';
+import type { OutboundTransport } from './outbox/transport.ts';
 
 export { buildApp, API_PREFIX } from './app.ts';
 export { createServices, type Services } from './pipeline/context.ts';
@@ -27,6 +32,10 @@ export { consentFor, setConsent } from './store/consent.ts';
 export { getOrganizationBySlug } from './store/orgs.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
 export * as schema from './store/schema.ts';
+export { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
+export { PermanentDeliveryError, type OutboundTransport, type OutboundItem } from './outbox/transport.ts';
+export { twilioSmsTransport } from './channels/twilio/sms.ts';
+export { emailTransport, startSmtpInbound } from './channels/email/index.ts';
 
 export interface CarethreadConfig {
   port: number;
@@ -79,7 +88,7 @@ export interface Running {
 export async function startCarethread(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<Running> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
   await migrateDatabase(database);
-  const services = createServices(database, loadSecret(config.dataDir));
+  const services = createServices(database, loadSecret(config.dataDir), { settings: settingsFromEnv(process.env, config.port) });
   let org = await getOrganizationBySlug(database.db, DEMO_SLUG);
   if (!org) {
     log(`Seeding the demo organisation with ${config.demoPatients} synthetic patients…`);
@@ -101,6 +110,12 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const app = await buildApp({ services, hub, logger: config.logger });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost');
+  // Without a configured public URL, webhooks are expected at the address we listen on.
+  if (!process.env.CARETHREAD_PUBLIC_URL) services.settings.publicUrl = url;
+  const smtp = services.settings.email.inboundPort !== undefined ? await startSmtpInbound(services) : null;
+  if (smtp) log(`inbound mail (SMTP) on port ${smtp.port}`);
+  const transports = outboundTransports(services);
+  const outboxWorker = startOutboxWorker(services, transports);
   return {
     app,
     database,
@@ -109,9 +124,24 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     organizationId: org.id,
     adminToken: token,
     async close() {
+      await outboxWorker.stop();
+      await smtp?.close();
+      for (const t of transports) (t as { close?: () => void }).close?.();
       await app.close();
       await hub.close();
       await database.close();
     },
   };
+}
+
+/**
+ * Transports for the channels this deployment has credentials for. Without them, messages wait
+ * in the outbox as pending (visible in GET /api/v1/outbox) instead of failing against a
+ * provider that was never configured.
+ */
+function outboundTransports(services: Services): OutboundTransport[] {
+  const transports: OutboundTransport[] = [];
+  if (process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN) transports.push(twilioSmsTransport(services));
+  if (services.settings.email.relayUrl) transports.push(emailTransport(services));
+  return transports;
 }

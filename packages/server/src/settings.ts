@@ -19,6 +19,8 @@ export interface ChannelSettings {
     relayUrl: string | undefined;
     /** Inbound mail domain used for reply+<token>@ addresses and Message-IDs. */
     domain: string;
+    /** Shared secret hosted mail providers send with inbound webhooks; unset turns the webhook off. */
+    webhookSecret: string | undefined;
   };
   outbox: {
     pollMs: number;
@@ -41,6 +43,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, port = Num
       inboundHost: env.CARETHREAD_SMTP_HOST ?? '127.0.0.1',
       relayUrl: env.CARETHREAD_SMTP_RELAY || undefined,
       domain: env.CARETHREAD_MAIL_DOMAIN ?? 'demo.carethread.local',
+      webhookSecret: env.CARETHREAD_EMAIL_WEBHOOK_SECRET || undefined,
     },
     outbox: {
       pollMs: Number(env.CARETHREAD_OUTBOX_POLL_MS ?? 500),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../pipeline/context.ts';
 import type { RealtimeHub } from '../realtime.ts';
+import { registerEmailChannel } from './email/index.ts';
 import { registerTwilioSms } from './twilio/sms.ts';
 
 /**
@@ -11,4 +12,5 @@ import { registerTwilioSms } from './twilio/sms.ts';
 export async function registerChannels(app: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
   void hub;
   await registerTwilioSms(app, services);
+  await registerEmailChannel(app, services);
 }

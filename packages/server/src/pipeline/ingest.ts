@@ -187,7 +187,8 @@ async function processEvent(
     interaction = await joinByReference(changes, interaction, event, at);
   }
 
-  const classified = text ? classifyRequestType(text, language) : null;
+  // An email's subject often says what it is about when the body only says "see above".
+  const classified = text ? classifyRequestType(event.subject ? `${event.subject}. ${text}` : text, language) : null;
   const requestType: RequestType | null = classified?.type ?? null;
   const hasContent = text.length > 0 || !!event.dtmf || (event.mediaUrls?.length ?? 0) > 0;
   if (!interaction.caseId && hasContent) {
