@@ -3,6 +3,7 @@ import type { Services } from '../pipeline/context.ts';
 import type { RealtimeHub } from '../realtime.ts';
 import { registerEmailChannel } from './email/index.ts';
 import { registerTwilioSms } from './twilio/sms.ts';
+import { registerTwilioVoice } from './twilio/voice.ts';
 
 /**
  * Every channel adapter registers its provider-facing routes here. Adapters authenticate at
@@ -10,7 +11,7 @@ import { registerTwilioSms } from './twilio/sms.ts';
  * the pipeline, and nothing else.
  */
 export async function registerChannels(app: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
-  void hub;
   await registerTwilioSms(app, services);
+  await registerTwilioVoice(app, services, hub);
   await registerEmailChannel(app, services);
 }

@@ -63,6 +63,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle pooled connection that drops (a database restart, a terminated backend) must not
+  // take the process down; the pool replaces it and the next query reports any real outage.
+  pool.on('error', () => {});
   // Fail at start with a clear message rather than on the first request.
   const probe = await pool.connect();
   probe.release();
