@@ -291,6 +291,27 @@ describe('the request menu', () => {
     expect(queued!.case_id).toBe(interaction.case_id);
   });
 
+  it('lets a caller add details while waiting: they land on the case as facts before an agent answers', async () => {
+    const callSid = newCallSid();
+    const menu = await callAndAnswer(callSid, phone(62), { Digits: '' });
+    const queued = await twilioPost(pathOf(verb(menu.xml, 'Gather')!.attrs.action!), callForm(callSid, phone(62), { SpeechResult: 'I need a refill of my metformin' }));
+    const details = verb(queued.xml, 'Gather')!;
+    expect(details.attrs).toMatchObject({ input: 'speech' });
+    expect(spoken(queued.xml)).toMatch(/date of birth/);
+    expect(verb(queued.xml, 'Enqueue')).not.toBeNull();
+    const more = await twilioPost(pathOf(details.attrs.action!), callForm(callSid, phone(62), { SpeechResult: 'My name is Ravi Menon and I was born on 04/09/1982' }));
+    expect(verb(more.xml, 'Enqueue')).not.toBeNull();
+    expect(verb(more.xml, 'Gather')).not.toBeNull();
+    const interaction = (await interactionOf(callSid))!;
+    const card = await h.get(`/api/v1/cases/${interaction.case_id}/context`);
+    expect(card.body.case.requestType).toBe('prescription');
+    expect(card.body.facts.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['birthDate', 'medication']));
+    // Silence ends the loop: straight to the queue.
+    const silent = await twilioPost(pathOf(verb(more.xml, 'Gather')!.attrs.action!), callForm(callSid, phone(62), {}));
+    expect(verb(silent.xml, 'Gather')).toBeNull();
+    expect(verb(silent.xml, 'Enqueue')).not.toBeNull();
+  });
+
   it('routes free speech by what was said, and "two" on its own as the key 2', async () => {
     const a = newCallSid();
     await incoming(a, phone(62));

@@ -136,6 +136,17 @@ export async function sayRequest(
   );
 }
 
+/** Something the caller said while waiting to be connected (date of birth, medication, reason). */
+export async function sayDetails(
+  services: Services,
+  org: OrganizationRow,
+  call: CallRef,
+  input: { text: string; attempt: number },
+  at: string,
+): Promise<IngestResult> {
+  return ingestEvent(services, org.id, voiceEvent(org, call, at, { kind: 'message', idempotencyKey: `${call.callSid}:details:${input.attempt}`, text: input.text }));
+}
+
 /** The call ends (completed, busy, failed, unanswered, cancelled): the pipeline closes the interaction. */
 export async function endCall(services: Services, org: OrganizationRow, call: CallRef, at: string): Promise<void> {
   await ingestEvent(services, org.id, voiceEvent(org, call, at, { kind: 'contact_ended', idempotencyKey: `${call.callSid}:end` }));

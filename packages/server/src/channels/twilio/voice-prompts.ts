@@ -31,6 +31,8 @@ export interface Prompts {
   switchLanguage: string;
   notAnOption: string;
   holding: string;
+  /** Invites details (date of birth, medication…) while the caller waits to be connected. */
+  details: string;
   position(n: number): string;
   stayOnLine: string;
   connecting: string;
@@ -58,6 +60,7 @@ const EN: Prompts = {
   switchLanguage: 'For English, press 9.',
   notAnOption: 'Sorry, that is not one of the options.',
   holding: 'Please hold while we connect you with the right team.',
+  details: 'While we connect you, you can tell us anything else we should know, such as your date of birth. Or just stay on the line.',
   position: (n) => `You are number ${n} in line.`,
   stayOnLine: 'Please stay on the line. Someone will be with you shortly.',
   connecting: 'Connecting you now.',
@@ -86,6 +89,7 @@ const ES: Prompts = {
   switchLanguage: 'Para español, oprima 9.',
   notAnOption: 'Lo sentimos, esa no es una de las opciones.',
   holding: 'Por favor, espere mientras le comunicamos con el equipo indicado.',
+  details: 'Mientras le comunicamos, puede decirnos cualquier otro dato que debamos saber, como su fecha de nacimiento. O simplemente espere en la línea.',
   position: (n) => `Usted es el número ${n} en la fila.`,
   stayOnLine: 'Por favor, no cuelgue. En breve le atenderemos.',
   connecting: 'Le estamos comunicando ahora.',

@@ -82,10 +82,26 @@ export function menuTwiml(publicUrl: string, language: Language, attempt: number
   return r.toString();
 }
 
-/** Put the caller on hold in a department's queue; the wait step tells them where they stand. */
-export function enqueueTwiml(publicUrl: string, language: Language, queueName: string, preface: string[]): string {
+/**
+ * Put the caller on hold in a department's queue; the wait step tells them where they stand.
+ * With `detailsAttempt`, a short speech gather comes first: what the caller adds (a date of
+ * birth, a medication) reaches the agent's card before they pick up. Silence falls through to
+ * the queue.
+ */
+export function enqueueTwiml(publicUrl: string, language: Language, queueName: string, preface: string[], detailsAttempt?: number): string {
   const r = new VoiceResponse();
   for (const line of preface) say(r, language, line);
+  if (detailsAttempt !== undefined) {
+    const gather = r.gather({
+      input: ['speech'],
+      timeout: 4,
+      speechTimeout: 'auto',
+      language: VOICE_LOCALE[language],
+      action: voiceUrl(publicUrl, 'details', { lang: language, attempt: detailsAttempt }),
+      method: 'POST',
+    });
+    if (detailsAttempt === 1) say(gather, language, promptsFor(language).details);
+  }
   r.enqueue(
     {
       action: voiceUrl(publicUrl, 'queue', { lang: language }),

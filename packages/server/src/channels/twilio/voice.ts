@@ -15,6 +15,7 @@ import {
   organizationForNumber,
   presentCode,
   recordCallStep,
+  sayDetails,
   sayRequest,
   startCall,
   type CallRef,
@@ -38,6 +39,8 @@ import {
 const CODE_TRIES = 2;
 /** Menu prompts before a caller who says nothing usable is put through to a person. */
 const MENU_TRIES = 3;
+/** How many things a caller can add while waiting before we stop asking. */
+const DETAILS_TRIES = 5;
 
 /** What a handler knows so far, so a failure still answers the caller as well as it can. */
 interface Step {
@@ -117,7 +120,7 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       const outcome = digits || speech ? await presentCode(services, found.org, found.call, { digits, speech, attempt }, now()) : { kind: 'none' as const };
       if (outcome.kind === 'joined') {
         const queue = await holdCall(services, found.org.id, found.call.callSid, outcome.caseId, now());
-        return enqueueTwiml(base(), language, queue, [p.joined, p.holding]);
+        return enqueueTwiml(base(), language, queue, [p.joined, p.holding], 1);
       }
       if (outcome.kind === 'none') return menuTwiml(base(), language, 1);
       if (outcome.reason === 'rate_limited') return menuTwiml(base(), language, 1, p.codeRateLimited);
@@ -156,7 +159,20 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       }
       const result = await sayRequest(services, found.org, found.call, { text, attempt, ...(said ? { language: said } : {}) }, now());
       const queue = await holdCall(services, found.org.id, found.call.callSid, result.caseId, now());
-      return enqueueTwiml(base(), language, queue, [p.holding]);
+      return enqueueTwiml(base(), language, queue, [p.holding], 1);
+    });
+
+    // 3b. What the caller adds before being connected goes on the case; then back to the queue.
+    route('/details', async (request, step) => {
+      const found = await callOf(request, step);
+      if (!found) return notInServiceTwiml();
+      const { language } = step;
+      const attempt = attemptOf(request, DETAILS_TRIES);
+      const speech = (formField(request.body, 'SpeechResult') ?? '').trim().slice(0, 500);
+      let caseId: string | null = null;
+      if (speech) caseId = (await sayDetails(services, found.org, found.call, { text: speech, attempt }, now())).caseId;
+      const queue = await holdCall(services, found.org.id, found.call.callSid, caseId, now());
+      return enqueueTwiml(base(), language, queue, [], speech && attempt < DETAILS_TRIES ? attempt + 1 : undefined);
     });
 
     // 4. Hold loop (Twilio's waitUrl): where the caller stands; a long wait is noted as friction once.
