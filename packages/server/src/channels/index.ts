@@ -4,6 +4,7 @@ import type { RealtimeHub } from '../realtime.ts';
 import { registerEmailChannel } from './email/index.ts';
 import { registerTwilioSms } from './twilio/sms.ts';
 import { registerTwilioVoice } from './twilio/voice.ts';
+import { registerWebchat } from './webchat/index.ts';
 
 /**
  * Every channel adapter registers its provider-facing routes here. Adapters authenticate at
@@ -11,6 +12,7 @@ import { registerTwilioVoice } from './twilio/voice.ts';
  * the pipeline, and nothing else.
  */
 export async function registerChannels(app: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
+  await registerWebchat(app, services, hub);
   await registerTwilioSms(app, services);
   await registerTwilioVoice(app, services, hub);
   await registerEmailChannel(app, services);

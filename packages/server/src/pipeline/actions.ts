@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import {
   decideAsk,
   isRequestType,
@@ -11,7 +11,7 @@ import {
 } from '@carethread/core';
 import { ChangeSet } from '../store/events.ts';
 import { identitiesOf } from '../store/patients.ts';
-import { cases, interactions, messages, outbox, staff } from '../store/schema.ts';
+import { cases, facts, interactions, messages, outbox, staff } from '../store/schema.ts';
 import type { Services } from './context.ts';
 import { BadInput } from './errors.ts';
 import { knownFacts } from './facts.ts';
@@ -217,14 +217,27 @@ export async function replyOnCase(
   });
 }
 
+/**
+ * Where to reach the patient on a channel: the address they are using there, else a registered
+ * identifier, else what they told us in this case ("my mobile is …"), newest first.
+ */
 async function addressFor(changes: ChangeSet, caseRow: CaseRow, interaction: InteractionRow, channel: Channel): Promise<string | null> {
   if (interaction.channel === channel && interaction.contactValue) return interaction.contactValue;
-  if (!caseRow.patientId) return null;
   const kind = channel === 'sms' || channel === 'voice' ? 'phone' : channel === 'email' ? 'email' : channel === 'portal' ? 'portal' : null;
   if (!kind) return null;
-  const ids = await identitiesOf(changes.tx, changes.organizationId, caseRow.patientId);
-  const best = ids.filter((i) => i.kind === kind).sort((a, b) => Number(b.verified) - Number(a.verified) || b.confidence - a.confidence)[0];
-  return best?.value ?? null;
+  if (caseRow.patientId) {
+    const ids = await identitiesOf(changes.tx, changes.organizationId, caseRow.patientId);
+    const best = ids.filter((i) => i.kind === kind).sort((a, b) => Number(b.verified) - Number(a.verified) || b.confidence - a.confidence)[0];
+    if (best) return best.value;
+  }
+  if (kind === 'portal') return null;
+  const [stated] = await changes.tx
+    .select({ value: facts.value })
+    .from(facts)
+    .where(and(eq(facts.organizationId, changes.organizationId), eq(facts.caseId, caseRow.id), inArray(facts.name, kind === 'phone' ? ['phone', 'callbackNumber'] : ['email'])))
+    .orderBy(desc(facts.observedAt))
+    .limit(1);
+  return stated?.value ?? null;
 }
 
 export interface ContinuationOffer {
