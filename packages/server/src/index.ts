@@ -13,6 +13,7 @@ import { settingsFromEnv } from './settings.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { twilioSmsTransport } from './channels/twilio/sms.ts';
 import { emailTransport, startSmtpInbound } from './channels/email/index.ts';
+import { portalTransport } from './channels/portal/index.ts';
 import type { OutboundTransport } from './outbox/transport.ts';
 
 export { buildApp, API_PREFIX } from './app.ts';
@@ -140,7 +141,8 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
  * provider that was never configured.
  */
 function outboundTransports(services: Services): OutboundTransport[] {
-  const transports: OutboundTransport[] = [];
+  // Portal replies are already on the patient's page: that transport only marks them delivered.
+  const transports: OutboundTransport[] = [portalTransport];
   if (process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN) transports.push(twilioSmsTransport(services));
   if (services.settings.email.relayUrl) transports.push(emailTransport(services));
   return transports;

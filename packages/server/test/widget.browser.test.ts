@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { eq, sql } from 'drizzle-orm';
 import { schema } from '../src/index.ts';
+import { launchChromium, screenshotPath } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 let h: Harness;
 let base: string;
@@ -17,10 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   h = await createHarness({ patients: 10 });
   base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -186,8 +181,7 @@ describe('the widget in Chromium', () => {
     await expect.poll(() => reply.textContent()).toContain('Alex from the pharmacy');
     expect(await reply.textContent()).toContain('Clinic');
     expect(await page.getByText('Clinic is typing…').count()).toBe(0);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${SCREENSHOTS}widget-en.png` });
+      await page.screenshot({ path: screenshotPath('widget-en.png') });
     await expect
       .poll(async () => (await h.database.db.select({ readAt: schema.messages.readAt }).from(schema.messages).where(eq(schema.messages.id, messageId)))[0]!.readAt)
       .not.toBeNull();
@@ -202,7 +196,7 @@ describe('the widget in Chromium', () => {
     expect(await page.locator('.call').textContent()).toContain('+1 555-010-0100');
     // Screen readers get the digits one by one.
     expect(await page.locator('.code .sr').textContent()).toBe(`Your code: ${digits.split('').join(' ')}`);
-    await page.screenshot({ path: `${SCREENSHOTS}widget-en-phone.png` });
+    await page.screenshot({ path: screenshotPath('widget-en-phone.png') });
 
     const call = await fetch(`${base}/api/v1/channel-events`, {
       method: 'POST',
@@ -237,7 +231,7 @@ describe('the widget in Spanish', () => {
 
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}widget-es.png` });
+    await page.screenshot({ path: screenshotPath('widget-es.png') });
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('dialog', { name: 'Chat with us' }).waitFor();
