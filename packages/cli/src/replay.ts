@@ -1,20 +1,24 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { INTERACTION_IDLE_MINUTES, type Channel } from '@carethread/core';
 import {
   buildApp,
   caseFrictionSummaries,
   createServices,
+  endpointsOf,
   ensureAdminToken,
   migrateDatabase,
   openDatabase,
   RealtimeHub,
+  schema,
   seedOrganization,
+  startSmtpInbound,
   type Database,
 } from '@carethread/server';
-import { EXPECT_KEYS, parseScenario, ScenarioError, type ExpectKey, type Scenario, type ScenarioPerson, type ScenarioStep } from './scenario.ts';
+import { ChatSession, checkIn, PortalVisit, ReplayError, sendEmail, sendSms, staffCall, VoiceCall, type Endpoints } from './replay-drivers.ts';
+import { EXPECT_KEYS, parseScenario, ScenarioError, type ExpectKey, type Scenario } from './scenario.ts';
 
 export interface ScenarioReport {
   name: string;
@@ -54,11 +58,16 @@ export function loadScenarios(target: string): Array<{ file: string; scenario: S
 }
 
 const T0 = Date.parse('2026-03-02T15:00:00Z');
+const TWILIO_AUTH_TOKEN = 'replay-twilio-auth-token';
+const TWILIO_ACCOUNT_SID = 'AC' + '0'.repeat(32);
 
 /**
- * Plays journeys through the running pipeline, in process, each in an organisation of its own
- * so the counts are that journey's alone. Simulated time moves one minute per step plus any
- * `wait`, so windows (idle timeouts, continuation expiry, recontacts) behave as in real life.
+ * Plays journeys through the real channel adapters of an in-process carethread listening on a
+ * loopback port: signed Twilio webhooks for SMS and voice, the widget's websocket, SMTP, the
+ * portal's sign-in and forms, the front-desk API; agent steps use the staff API. Each journey
+ * runs in an organisation of its own so the counts are that journey's alone. Simulated time
+ * moves one minute per step plus any `wait`, so windows (idle timeouts, continuation expiry,
+ * recontacts) behave as in real life.
  */
 export async function replay(
   scenarios: Array<{ file: string; scenario: Scenario }>,
@@ -66,21 +75,27 @@ export async function replay(
 ): Promise<ReplayReport> {
   const database = await openDatabase({ databaseUrl: options.databaseUrl });
   await migrateDatabase(database);
+  let clock = T0;
+  const services = createServices(database, 'replay-secret', { now: () => new Date(clock) });
+  services.settings = {
+    ...services.settings,
+    twilio: { ...services.settings.twilio, accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN },
+  };
   const hub = new RealtimeHub();
+  await hub.start(database);
+  const app = await buildApp({ services, hub });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  services.settings.publicUrl = baseUrl;
+  const smtp = await startSmtpInbound(services, { port: 0, host: '127.0.0.1' });
   const reports: ScenarioReport[] = [];
   try {
     for (const [i, { file, scenario }] of scenarios.entries()) {
-      let clock = T0;
-      const services = createServices(database, 'replay-secret', { now: () => new Date(clock) });
-      const app = await buildApp({ services, hub });
-      try {
-        reports.push(await playOne(app, database, scenario, basename(file), i, (t) => (clock = t)));
-      } finally {
-        await app.close();
-      }
+      reports.push(await playOne({ baseUrl, smtpPort: smtp.port }, database, scenario, basename(file), i, (t) => (clock = t)));
       options.onProgress?.(i + 1, scenarios.length, scenario.name);
     }
   } finally {
+    await smtp.close();
+    await app.close();
     await hub.close();
     await database.close();
   }
@@ -101,108 +116,159 @@ export async function replay(
 }
 
 async function playOne(
-  app: FastifyInstance,
+  server: { baseUrl: string; smtpPort: number },
   database: Database,
   scenario: Scenario,
   file: string,
   index: number,
   setClock: (t: number) => void,
 ): Promise<ScenarioReport> {
-  const { organizationId } = await database.db.transaction((tx) =>
-    seedOrganization(tx, { slug: `replay-${index}-${Date.now().toString(36)}`, name: scenario.name, patients: 0 }),
-  );
+  const slug = `replay-${index}-${randomBytes(4).toString('hex')}`;
+  const { organizationId } = await database.db.transaction((tx) => seedOrganization(tx, { slug, name: scenario.name, patients: 0 }));
   const { token } = await ensureAdminToken(database.db, organizationId);
-  const call = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
-    const parsed = res.body ? JSON.parse(res.body) : null;
-    if (res.statusCode >= 400) throw new ScenarioError(`${method} ${url} → ${res.statusCode} ${parsed?.error ?? ''}: ${parsed?.message ?? ''}`);
-    return parsed;
+  const endpoints = await endpointsOf(database.db, organizationId);
+  const address = (channel: string) => endpoints.find((e) => e.channel === channel)!.address;
+  const ep: Endpoints = {
+    baseUrl: server.baseUrl,
+    smtpPort: server.smtpPort,
+    twilioAuthToken: TWILIO_AUTH_TOKEN,
+    twilioAccountSid: TWILIO_ACCOUNT_SID,
+    staffToken: token!,
+    orgNumber: address('sms'),
+    mailDomain: address('email'),
+    widgetKey: address('webchat'),
   };
 
-  const patientIds = new Map<ScenarioPerson, string>();
+  let seeded = 0;
   for (const p of [...(scenario.patient.known ? [scenario.patient] : []), ...scenario.others]) {
-    const created = await call('POST', '/api/v1/patients', {
+    await staffCall(ep, 'POST', '/api/v1/patients', {
       givenName: p.given,
       familyName: p.family,
       ...(p.birthDate ? { birthDate: p.birthDate } : {}),
       ...(p.language ? { language: p.language } : {}),
-      identifiers: [
-        ...(p.phone ? [{ kind: 'phone', value: p.phone }] : []),
-        ...(p.email ? [{ kind: 'email', value: p.email }] : []),
-      ],
+      identifiers: [...(p.phone ? [{ kind: 'phone', value: p.phone }] : []), ...(p.email ? [{ kind: 'email', value: p.email }] : [])],
     });
-    patientIds.set(p, created.id);
+    seeded++;
   }
-  const seeded = patientIds.size;
 
+  const patient = scenario.patient;
   let time = T0;
   let continuation = '';
-  let lastCaseId: string | null = null;
-  let segment = 0;
   let previous: { channel: Channel; time: number } | null = null;
-  const interactionOn = new Map<Channel, string>();
-  const caseByInteraction = new Map<string, string>();
-  const refOn = new Map<Channel, string>();
-  const visitor = `visitor-${index}-${scenario.name.replace(/\W+/g, '-').toLowerCase()}`;
+  let call: VoiceCall | null = null;
+  let chat: ChatSession | null = null;
+  let portal: PortalVisit | null = null;
   let error: string | undefined;
+  const endSegment = async () => {
+    await call?.hangUp();
+    chat?.close();
+    call = null;
+    chat = null;
+    portal = null;
+  };
+  const readPortalCode = async () => {
+    const rows = await database.db
+      .select({ payload: schema.outbox.payload })
+      .from(schema.outbox)
+      .where(and(eq(schema.outbox.organizationId, organizationId), sql`${schema.outbox.payload}->>'purpose' = 'portal_code'`))
+      .orderBy(desc(schema.outbox.id))
+      .limit(1);
+    const code = /\b(\d{6})\b/.exec(String(rows[0]?.payload.text ?? ''))?.[1];
+    if (!code) throw new ReplayError('no portal code was sent (is the patient registered with a phone or email?)');
+    return code;
+  };
 
   try {
     for (const [n, step] of scenario.steps.entries()) {
-      time += (step.waitMinutes + 1) * 60_000;
+      const next = time + (step.waitMinutes + 1) * 60_000;
+      // A new interaction begins when the channel changes or the line has gone quiet; the last
+      // one ends (the call hangs up) before the clock moves on.
+      if (!previous || previous.channel !== step.channel || next - previous.time > INTERACTION_IDLE_MINUTES[step.channel] * 60_000) {
+        await endSegment();
+      }
+      time = next;
       setClock(time);
       const at = new Date(time).toISOString();
-      // A new interaction begins when the channel changes or the line has gone quiet.
-      if (!previous || previous.channel !== step.channel || time - previous.time > INTERACTION_IDLE_MINUTES[step.channel] * 60_000) {
-        segment++;
-        refOn.set(step.channel, `${step.channel}-${index}-${segment}`);
-      }
       previous = { channel: step.channel, time };
+      const say = step.say?.replaceAll('{{continuation}}', continuation);
+      const dtmf = step.dtmf?.replaceAll('{{continuation}}', continuation);
 
       if (step.actor === 'agent') {
-        const caseId = caseOf(interactionOn, step.channel) ?? lastCaseId;
-        if (!caseId) throw new ScenarioError(`${file}: steps[${n}] is an agent step but there is no case yet`);
-        if (step.ask) await call('POST', `/api/v1/cases/${caseId}/asks`, { fact: step.ask, actor: 'agent', insist: true, at });
-        if (step.resolve) await call('POST', `/api/v1/cases/${caseId}/resolve`, { requestType: step.resolve, at });
-        if (step.say) await call('POST', `/api/v1/cases/${caseId}/messages`, { text: step.say, actor: 'agent', at });
+        const caseId = await currentCase(database, organizationId, step.channel);
+        if (!caseId) throw new ScenarioError(`${file}: steps[${n}] is an agent step but there is no case on ${step.channel} yet`);
+        if (step.ask) await staffCall(ep, 'POST', `/api/v1/cases/${caseId}/asks`, { fact: step.ask, actor: 'agent', insist: true, at });
+        if (step.resolve) await staffCall(ep, 'POST', `/api/v1/cases/${caseId}/resolve`, { requestType: step.resolve, at });
+        if (say) await staffCall(ep, 'POST', `/api/v1/cases/${caseId}/messages`, { text: say, actor: 'agent', at });
         continue;
       }
 
       if (step.action) {
-        const interactionId = interactionOn.get(step.channel) ?? [...interactionOn.values()].at(-1);
-        if (!interactionId) throw new ScenarioError(`${file}: steps[${n}] asks to continue before any contact`);
-        const target: Channel = step.action === 'continue_by_phone' ? 'voice' : step.action === 'continue_by_sms' ? 'sms' : 'email';
-        const offer = await call('POST', `/api/v1/interactions/${interactionId}/continuations`, { channel: target, at });
-        continuation = offer.code;
+        const target = step.action === 'continue_by_phone' ? 'voice' : step.action === 'continue_by_sms' ? 'sms' : 'email';
+        if (step.channel === 'webchat' && chat) {
+          continuation = (await chat.continueOn(target)) ?? continuation;
+        } else {
+          // Channels without a patient-side button: staff issue it for the patient who asked.
+          const interactionId = await currentInteraction(database, organizationId, step.channel);
+          if (!interactionId) throw new ScenarioError(`${file}: steps[${n}] asks to continue before any contact on ${step.channel}`);
+          continuation = (await staffCall(ep, 'POST', `/api/v1/interactions/${interactionId}/continuations`, { channel: target, at })).code;
+        }
         continue;
       }
 
-      const from = addressFor(step, scenario.patient, visitor);
-      const dtmf = step.dtmf?.replaceAll('{{continuation}}', continuation);
-      const text = step.say?.replaceAll('{{continuation}}', continuation);
-      const live = step.channel === 'voice' || step.channel === 'webchat' || step.channel === 'portal' || step.channel === 'in_person';
-      const patientId = patientIds.get(scenario.patient);
-      const result = await call('POST', '/api/v1/channel-events', {
-        idempotencyKey: `${file}-${n}`,
-        channel: step.channel,
-        direction: 'inbound',
-        kind: dtmf && !text ? 'dtmf' : 'message',
-        occurredAt: at,
-        ...(from ? { from } : {}),
-        ...(live ? { conversationRef: refOn.get(step.channel) } : {}),
-        ...(text ? { text } : {}),
-        ...(dtmf ? { dtmf } : {}),
-        ...(step.subject ? { subject: step.subject } : {}),
-        // The portal and the front desk know who they are talking to.
-        ...((step.channel === 'portal' || step.channel === 'in_person') && patientId ? { authenticatedPatientId: patientId } : {}),
-      });
-      if (result.interactionId) interactionOn.set(step.channel, result.interactionId);
-      if (result.caseId) {
-        lastCaseId = result.caseId;
-        caseByInteraction.set(result.interactionId, result.caseId);
+      const from = step.from;
+      switch (step.channel) {
+        case 'sms': {
+          const phone = from ?? patient.phone;
+          if (!phone) throw new ScenarioError(`${file}: steps[${n}] is an SMS but the patient has no phone`);
+          await sendSms(ep, phone, say ?? dtmf ?? '');
+          break;
+        }
+        case 'voice': {
+          if (!call) {
+            const phone = from ?? patient.phone;
+            if (!phone) throw new ScenarioError(`${file}: steps[${n}] is a call but the patient has no phone`);
+            call = new VoiceCall(ep, phone);
+            await call.dial();
+          }
+          if (dtmf) await call.keypad(dtmf);
+          if (say) await call.speak(say);
+          break;
+        }
+        case 'webchat': {
+          if (!chat) {
+            chat = new ChatSession(ep);
+            await chat.open(patient.language);
+          }
+          await chat.say(say ?? dtmf ?? '');
+          break;
+        }
+        case 'email': {
+          const mail = from ?? patient.email;
+          if (!mail) throw new ScenarioError(`${file}: steps[${n}] is an email but the patient has no email address`);
+          await sendEmail(ep, mail, step.subject ?? 'Message', say ?? '');
+          break;
+        }
+        case 'portal': {
+          if (!portal) {
+            const signIn = from ?? patient.phone ?? patient.email;
+            if (!signIn) throw new ScenarioError(`${file}: steps[${n}] uses the portal but the patient has no phone or email to sign in with`);
+            portal = new PortalVisit(ep, readPortalCode);
+            await portal.signIn(signIn);
+          }
+          await portal.write(say ?? '');
+          break;
+        }
+        case 'in_person': {
+          const lookup = from ?? patient.phone ?? patient.email ?? `${patient.given} ${patient.family}`;
+          await checkIn(ep, lookup, say ?? 'Checked in at the front desk');
+          break;
+        }
       }
     }
+    await endSegment();
   } catch (err) {
     error = (err as Error).message;
+    chat?.close();
   }
 
   const observed = await observe(database, organizationId, seeded);
@@ -221,29 +287,27 @@ async function playOne(
     passed: !error && expectations.every((e) => e.met),
     ...(error ? { error } : {}),
   };
-
-  function caseOf(map: Map<Channel, string>, channel: Channel): string | null {
-    const interactionId = map.get(channel);
-    return interactionId ? (caseByInteraction.get(interactionId) ?? null) : null;
-  }
 }
 
-function addressFor(step: ScenarioStep, patient: ScenarioPerson, visitor: string) {
-  switch (step.channel) {
-    case 'voice':
-    case 'sms': {
-      const value = step.from ?? patient.phone;
-      return value ? { kind: 'phone', value } : undefined;
-    }
-    case 'email': {
-      const value = step.from ?? patient.email;
-      return value ? { kind: 'email', value } : undefined;
-    }
-    case 'webchat':
-      return { kind: 'chat_visitor', value: step.from ?? visitor };
-    default:
-      return undefined;
-  }
+/** The interaction most recently active on a channel: "this call", "this chat". */
+async function currentInteraction(database: Database, organizationId: string, channel: Channel): Promise<string | null> {
+  const [row] = await database.db
+    .select({ id: schema.interactions.id })
+    .from(schema.interactions)
+    .where(and(eq(schema.interactions.organizationId, organizationId), eq(schema.interactions.channel, channel)))
+    .orderBy(desc(schema.interactions.lastActivityAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+async function currentCase(database: Database, organizationId: string, channel: Channel): Promise<string | null> {
+  const [row] = await database.db
+    .select({ caseId: schema.interactions.caseId })
+    .from(schema.interactions)
+    .where(and(eq(schema.interactions.organizationId, organizationId), eq(schema.interactions.channel, channel), isNotNull(schema.interactions.caseId)))
+    .orderBy(desc(schema.interactions.lastActivityAt))
+    .limit(1);
+  return row?.caseId ?? null;
 }
 
 async function observe(database: Database, organizationId: string, seeded: number) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   decideAsk,
   isRequestType,
@@ -51,7 +51,8 @@ async function latestInteraction(changes: ChangeSet, caseId: string, interaction
         ...(interactionId ? [eq(interactions.id, interactionId)] : []),
       ),
     )
-    .orderBy(desc(interactions.lastActivityAt))
+    // The live interaction (the call still in progress) before one that just ended.
+    .orderBy(sql`${interactions.status} = 'open' desc`, desc(interactions.lastActivityAt))
     .limit(1);
   return row ?? null;
 }
