@@ -4,6 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 // PGlite and PostgreSQL.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './packages/server/src/store/schema.ts',
+  // schema.ts holds the core tables; each area adds its own schema-<area>.ts.
+  schema: './packages/server/src/store/schema*.ts',
   out: './packages/server/migrations',
 });
