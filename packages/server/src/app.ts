@@ -10,6 +10,7 @@ import { BadInput } from './pipeline/errors.ts';
 import { RealtimeHub } from './realtime.ts';
 import { registerRoutes } from './routes/index.ts';
 import { registerChannels } from './channels/index.ts';
+import { registerWebApp } from './routes/web-app.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,5 +97,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerRoutes(app, options.services, options.hub);
   await registerChannels(app, options.services, options.hub);
+  await registerWebApp(app);
   return app;
 }
