@@ -27,6 +27,7 @@ export function landingPage(): string {
     <li><a href="/demo/chat">A clinic website with the chat widget</a>: chat as a patient, then continue by phone with a code.</li>
     <li><a href="/portal?org=demo">Patient portal</a>: sign in with a one-time code (sent through the outbox).</li>
     <li><a href="/front-desk">Front-desk check-in</a>: paste the admin token, find a patient, log the visit.</li>
+    <li><a href="/app/">Agent workspace</a> (early): sign in with the admin token and see the open cases.</li>
     <li><a href="/docs">API reference (OpenAPI)</a>: use the bootstrap admin token printed in the terminal as a bearer token.</li>
     <li>Play the journey scenarios through the real channels: <code>npm run carethread -- replay scenarios</code></li>
   </ul>
@@ -38,6 +39,7 @@ export function landingPage(): string {
     <li><a href="/demo/chat?lang=es">Sitio de una clínica con el chat</a>: converse como paciente y siga por teléfono con un código.</li>
     <li><a href="/portal?org=demo&amp;lang=es">Portal del paciente</a>: entre con un código de un solo uso.</li>
     <li><a href="/front-desk">Recepción</a>: registre la llegada de un paciente.</li>
+    <li><a href="/app/">Espacio de trabajo del personal</a> (inicial): entre con el token de administrador.</li>
     <li><a href="/docs">Referencia de la API (OpenAPI)</a>: use como token de portador el token de administrador que aparece en la terminal.</li>
   </ul>
 </section>
