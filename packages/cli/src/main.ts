@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, startCarethread } from '@carethread/server';
+import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, seedScheduling, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
+import { nluCommand } from './commands/nlu.ts';
 import { loadScenarios, replay } from './replay.ts';
 import { ScenarioError } from './scenario.ts';
 
@@ -15,6 +16,7 @@ Usage:
                                         score the patient matcher on Febrl files
   carethread replay <file-or-dir> [--json]
                                         play journey scenarios through the pipeline
+  carethread nlu eval|classify [--json] score the assistant's understanding, or classify stdin lines
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… for PostgreSQL), CARETHREAD_DATA_DIR,
 CARETHREAD_ADMIN_TOKEN, CARETHREAD_DEMO_PATIENTS, CARETHREAD_LOG=1 for request logs.`;
@@ -72,14 +74,16 @@ async function demo(args: string[]): Promise<number> {
       console.error(`carethread: an organisation with slug "${slug}" already exists; pick another with --slug`);
       return 2;
     }
-    const { organizationId } = await database.db.transaction((tx) =>
-      seedOrganization(tx, {
+    const { organizationId } = await database.db.transaction(async (tx) => {
+      const seeded = await seedOrganization(tx, {
         slug,
         ...(slug === DEMO_SLUG ? {} : { name: `${slug} (synthetic)` }),
         patients,
         onProgress: (done, total) => process.stderr.write(`\rcarethread: ${done}/${total} synthetic patients`),
-      }),
-    );
+      });
+      await seedScheduling(tx, seeded.organizationId, { days: 14 });
+      return seeded;
+    });
     process.stderr.write('\n');
     const { token } = await ensureAdminToken(database.db, organizationId);
     console.log(`carethread: organisation "${slug}" created (${organizationId})`);
@@ -134,6 +138,8 @@ export async function main(argv: string[]): Promise<number> {
         return await matchEvalCommand(args);
       case 'replay':
         return await replayCommand(args);
+      case 'nlu':
+        return await nluCommand(args);
       case undefined:
       case 'help':
       case '--help':

@@ -10,3 +10,4 @@ export * from './threading.ts';
 export * from './continuation.ts';
 export * from './friction.ts';
 export * from './synthetic.ts';
+export * from './scheduling/index.ts';

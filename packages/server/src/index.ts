@@ -14,6 +14,7 @@ import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { twilioSmsTransport } from './channels/twilio/sms.ts';
 import { emailTransport, startSmtpInbound } from './channels/email/index.ts';
 import { portalTransport } from './channels/portal/index.ts';
+import { seedScheduling, startSchedulingJobs } from './scheduling/index.ts';
 import type { OutboundTransport } from './outbox/transport.ts';
 
 export { buildApp, API_PREFIX } from './app.ts';
@@ -31,6 +32,7 @@ export { settingsFromEnv, type ChannelSettings } from './settings.ts';
 export { organizationForEndpoint, endpointsOf, addEndpoint } from './store/endpoints.ts';
 export { consentFor, setConsent } from './store/consent.ts';
 export { getOrganizationBySlug } from './store/orgs.ts';
+export { seedScheduling } from './scheduling/index.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
 export * as schema from './store/schema.ts';
 export { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
@@ -94,7 +96,9 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   if (!org) {
     log(`Seeding the demo organisation with ${config.demoPatients} synthetic patients…`);
     await database.db.transaction(async (tx) => {
-      await seedOrganization(tx, { patients: config.demoPatients });
+      const { organizationId } = await seedOrganization(tx, { patients: config.demoPatients });
+      // Two weeks of clinic hours, so booking works in the demo from the first minute.
+      await seedScheduling(tx, organizationId, { days: 14 });
     });
     org = (await getOrganizationBySlug(database.db, DEMO_SLUG))!;
   }
@@ -117,6 +121,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   if (smtp) log(`inbound mail (SMTP) on port ${smtp.port}`);
   const transports = outboundTransports(services);
   const outboxWorker = startOutboxWorker(services, transports);
+  const schedulingJobs = startSchedulingJobs(services);
   return {
     app,
     database,
@@ -125,6 +130,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     organizationId: org.id,
     adminToken: token,
     async close() {
+      await schedulingJobs.stop();
       await outboxWorker.stop();
       await smtp?.close();
       for (const t of transports) (t as { close?: () => void }).close?.();

@@ -278,5 +278,6 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   );
 
   await registerOutboxRoutes(root, services);
+  await (await import('./scheduling.ts')).registerSchedulingRoutes(root, services);
   registerStream(root, services, hub);
 }

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import type { Language } from '@carethread/core';
+import { isIntent, type Intent } from './intents.ts';
+
+/**
+ * Training data lives in `packages/assistant/corpus/<language>.json` as
+ * `{ "language": "en", "intents": { "<intent>": ["utterance", …] } }`. It is read at start-up
+ * so that adding an utterance is a data change, not a code change.
+ */
+
+export const CORPUS_LANGUAGES: readonly Language[] = ['en', 'es'];
+
+export interface LabelledUtterance {
+  text: string;
+  intent: Intent;
+  language: Language;
+}
+
+export class CorpusError extends Error {}
+
+/** Validates a corpus document and flattens it, keeping the order within each intent. */
+export function parseCorpus(document: unknown, source = 'corpus'): LabelledUtterance[] {
+  if (typeof document !== 'object' || document === null) throw new CorpusError(`${source}: expected a JSON object`);
+  const { language, intents } = document as { language?: unknown; intents?: unknown };
+  if (language !== 'en' && language !== 'es') throw new CorpusError(`${source}: "language" must be "en" or "es"`);
+  if (typeof intents !== 'object' || intents === null || Array.isArray(intents)) {
+    throw new CorpusError(`${source}: "intents" must map intent names to lists of utterances`);
+  }
+  const out: LabelledUtterance[] = [];
+  for (const [intent, list] of Object.entries(intents)) {
+    if (!isIntent(intent)) throw new CorpusError(`${source}: unknown intent "${intent}"`);
+    if (!Array.isArray(list)) throw new CorpusError(`${source}: intent "${intent}" must list utterances`);
+    for (const text of list) {
+      if (typeof text !== 'string' || text.trim() === '') throw new CorpusError(`${source}: intent "${intent}" has an empty or non-text utterance`);
+      out.push({ text, intent, language });
+    }
+  }
+  return out;
+}
+
+const corpusCache = new Map<Language, LabelledUtterance[]>();
+
+/** The shipped corpus of one language (read once per process). */
+export function loadCorpus(language: Language): LabelledUtterance[] {
+  let cached = corpusCache.get(language);
+  if (!cached) {
+    const url = new URL(`../corpus/${language}.json`, import.meta.url);
+    cached = parseCorpus(JSON.parse(readFileSync(url, 'utf8')), `corpus/${language}.json`);
+    corpusCache.set(language, cached);
+  }
+  return cached;
+}
+
+/**
+ * The challenge set (`corpus/challenge.json`: `{ "items": [{ "language", "intent", "text" }] }`),
+ * written after the corpora to check the figures on text nobody tuned against. Never trained on.
+ */
+export function loadChallenge(): LabelledUtterance[] {
+  const url = new URL('../corpus/challenge.json', import.meta.url);
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(url, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const items = (document as { items?: unknown }).items;
+  if (!Array.isArray(items)) throw new CorpusError('corpus/challenge.json: "items" must be a list');
+  return items.map((raw, i) => {
+    const { language, intent, text } = (raw ?? {}) as { language?: unknown; intent?: unknown; text?: unknown };
+    if ((language !== 'en' && language !== 'es') || !isIntent(intent) || typeof text !== 'string' || !text.trim()) {
+      throw new CorpusError(`corpus/challenge.json: item ${i} needs language (en|es), a known intent and text`);
+    }
+    return { language, intent, text };
+  });
+}
+
+/** Every shipped utterance in every language. */
+export function loadCorpora(): LabelledUtterance[] {
+  return CORPUS_LANGUAGES.flatMap((l) => loadCorpus(l));
+}
+
+/** Every HELD_OUT_EVERY-th utterance of each intent (the 5th, 10th, …) is held out. */
+export const HELD_OUT_EVERY = 5;
+
+/**
+ * Deterministic split: within each language and intent, utterance number k (1-based) is
+ * held out when k is a multiple of HELD_OUT_EVERY. Appending utterances never moves an
+ * existing one from one side to the other.
+ */
+export function splitCorpus(items: readonly LabelledUtterance[], every = HELD_OUT_EVERY): { train: LabelledUtterance[]; heldOut: LabelledUtterance[] } {
+  const seen = new Map<string, number>();
+  const train: LabelledUtterance[] = [];
+  const heldOut: LabelledUtterance[] = [];
+  for (const item of items) {
+    const key = `${item.language}:${item.intent}`;
+    const k = (seen.get(key) ?? 0) + 1;
+    seen.set(key, k);
+    (k % every === 0 ? heldOut : train).push(item);
+  }
+  return { train, heldOut };
+}

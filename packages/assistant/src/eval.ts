@@ -1,0 +1,145 @@
+import { performance } from 'node:perf_hooks';
+import type { Language } from '@carethread/core';
+import { CORPUS_LANGUAGES, loadChallenge, loadCorpora, splitCorpus, type LabelledUtterance } from './corpus.ts';
+import { INTENTS, type Intent } from './intents.ts';
+import { createUnderstanding, type UnderstandingEngine } from './understand.ts';
+
+/**
+ * `carethread nlu eval`: train on the training split, classify the held-out split through
+ * the full path (urgent rules → person/formula rules → model, language detected from the
+ * text, not given), and score it per language.
+ */
+
+export interface IntentScoreCard {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Confusion {
+  expected: Intent;
+  predicted: Intent;
+  count: number;
+}
+
+export interface LanguageReport {
+  n: number;
+  accuracy: number;
+  macro_f1: number;
+  /** The trained model alone, without the rules in front of it. */
+  model_only_accuracy: number;
+  /** How often the detected language was the utterance's language. */
+  language_detection_accuracy: number;
+  per_intent: Partial<Record<Intent, IntentScoreCard>>;
+  /** Misclassifications by (expected, predicted), most frequent first. */
+  confusions: Confusion[];
+}
+
+export interface EvalReport {
+  held_out_every: number;
+  trained_on: number;
+  startup_ms: number;
+  /** Held-out split of the corpora. */
+  languages: Partial<Record<Language, LanguageReport>>;
+  /** A separate set written after the corpora and never used for training or tuning. */
+  challenge?: Partial<Record<Language, LanguageReport>>;
+  /** Median milliseconds of one classify() over the held-out utterances. */
+  median_classify_ms: number;
+}
+
+function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+interface Scored {
+  item: LabelledUtterance;
+  predicted: Intent;
+  modelOnly: Intent;
+  language: Language;
+}
+
+export function scoreLanguage(rows: Scored[]): LanguageReport {
+  const labels = new Set<Intent>();
+  for (const r of rows) {
+    labels.add(r.item.intent);
+    labels.add(r.predicted);
+  }
+  const per_intent: Partial<Record<Intent, IntentScoreCard>> = {};
+  let f1Sum = 0;
+  for (const label of INTENTS.filter((i) => labels.has(i))) {
+    const tp = rows.filter((r) => r.item.intent === label && r.predicted === label).length;
+    const fp = rows.filter((r) => r.item.intent !== label && r.predicted === label).length;
+    const fn = rows.filter((r) => r.item.intent === label && r.predicted !== label).length;
+    const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+    const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    per_intent[label] = { precision: round(precision), recall: round(recall), f1: round(f1), support: tp + fn };
+    f1Sum += f1;
+  }
+  const confusions = new Map<string, Confusion>();
+  for (const r of rows) {
+    if (r.predicted === r.item.intent) continue;
+    const key = `${r.item.intent}>${r.predicted}`;
+    const c = confusions.get(key) ?? { expected: r.item.intent, predicted: r.predicted, count: 0 };
+    c.count++;
+    confusions.set(key, c);
+  }
+  const n = rows.length;
+  return {
+    n,
+    accuracy: n ? round(rows.filter((r) => r.predicted === r.item.intent).length / n) : 0,
+    macro_f1: labels.size ? round(f1Sum / labels.size) : 0,
+    model_only_accuracy: n ? round(rows.filter((r) => r.modelOnly === r.item.intent).length / n) : 0,
+    language_detection_accuracy: n ? round(rows.filter((r) => r.language === r.item.language).length / n) : 0,
+    per_intent,
+    confusions: [...confusions.values()].sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected)),
+  };
+}
+
+async function run(engine: UnderstandingEngine, items: readonly LabelledUtterance[], timings?: number[]): Promise<Scored[]> {
+  const out: Scored[] = [];
+  for (const item of items) {
+    const t0 = performance.now();
+    const c = await engine.classify(item.text);
+    timings?.push(performance.now() - t0);
+    const m = await engine.classifier.classify(item.text, item.language);
+    out.push({ item, predicted: c.intent, modelOnly: m.intent, language: c.language });
+  }
+  return out;
+}
+
+function byLanguage(rows: Scored[]): Partial<Record<Language, LanguageReport>> {
+  const out: Partial<Record<Language, LanguageReport>> = {};
+  for (const language of CORPUS_LANGUAGES) {
+    const mine = rows.filter((r) => r.item.language === language);
+    if (mine.length) out[language] = scoreLanguage(mine);
+  }
+  return out;
+}
+
+export interface EvaluateOptions {
+  /** Corpus to split (default: the shipped corpora). */
+  corpus?: readonly LabelledUtterance[];
+  /** Challenge set (default: the shipped one; pass [] to skip). */
+  challenge?: readonly LabelledUtterance[];
+}
+
+export async function evaluate(options: EvaluateOptions = {}): Promise<EvalReport> {
+  const { train, heldOut } = splitCorpus(options.corpus ?? loadCorpora());
+  const engine = await createUnderstanding({ examples: train });
+  const timings: number[] = [];
+  const rows = await run(engine, heldOut, timings);
+  const challengeItems = options.challenge ?? loadChallenge();
+  const challenge = challengeItems.length ? byLanguage(await run(engine, challengeItems)) : undefined;
+  const sorted = timings.sort((a, b) => a - b);
+  return {
+    held_out_every: 5,
+    trained_on: engine.trainedOn,
+    startup_ms: engine.startupMs,
+    languages: byLanguage(rows),
+    ...(challenge ? { challenge } : {}),
+    median_classify_ms: sorted.length ? round(sorted[Math.floor(sorted.length / 2)]!, 3) : 0,
+  };
+}

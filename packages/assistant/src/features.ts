@@ -1,0 +1,117 @@
+import { cueConjunctions, cueGroups } from './lexicon.ts';
+import { boundedDistance, fold } from './text.ts';
+import { assessUrgency, type UrgentAssessment } from './urgent.ts';
+
+// understand() has usually just assessed the same text; keep the last answer.
+let lastText: string | null = null;
+let lastUrgency: UrgentAssessment = { urgent: false };
+function urgencyOf(text: string): UrgentAssessment {
+  if (text !== lastText) {
+    lastUrgency = assessUrgency(text);
+    lastText = text;
+  }
+  return lastUrgency;
+}
+
+function wordsOf(text: string): string[] {
+  const folded = fold(text.length > 1000 ? text.slice(0, 1000) : text).replace(/'/g, '');
+  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * How a word sounds rather than how it is spelt, for the misspellings patients make when
+ * they write as they speak: kiero/quiero, sita/cita, nesesito/necesito, espediente/
+ * expediente, kanselar/cancelar, fone/phone.
+ */
+export function soundKey(word: string): string {
+  return word
+    .replace(/ph/g, 'f')
+    .replace(/qu/g, 'k')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/[zx]/g, 's')
+    .replace(/v/g, 'b')
+    .replace(/ll/g, 'y')
+    .replace(/h/g, '')
+    .replace(/(\p{L})\1+/gu, '$1');
+}
+
+/**
+ * Corrects words the training data never used to the nearest word it did: same sound key
+ * first, else one edit (two for long words) with the same first letter. Vocabulary comes
+ * from the training utterances of one language, so corrections stay inside it.
+ */
+export class Speller {
+  private readonly counts = new Map<string, number>();
+  private readonly bySound = new Map<string, string>();
+  private readonly cache = new Map<string, string>();
+  private readonly byFirst = new Map<string, string[]>();
+
+  constructor(texts: Iterable<string>) {
+    for (const t of texts) for (const w of wordsOf(t)) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+    const ranked = [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const [w] of ranked) {
+      if (w.length < 3 || /\d/.test(w)) continue;
+      const key = soundKey(w);
+      if (!this.bySound.has(key)) this.bySound.set(key, w);
+      const list = this.byFirst.get(w[0]!) ?? [];
+      list.push(w);
+      this.byFirst.set(w[0]!, list);
+    }
+  }
+
+  correct(word: string): string {
+    if (word.length < 4 || this.counts.has(word) || /\d/.test(word)) return word;
+    const cached = this.cache.get(word);
+    if (cached !== undefined) return cached;
+    let best = this.bySound.get(soundKey(word));
+    if (!best) {
+      const budget = word.length >= 9 ? 2 : 1;
+      for (const candidate of this.byFirst.get(word[0]!) ?? []) {
+        if (candidate.length < 4) continue;
+        if (boundedDistance(word, candidate, budget) <= budget) {
+          best = candidate;
+          break;
+        }
+      }
+    }
+    const result = best ?? word;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(word, result);
+    return result;
+  }
+}
+
+/**
+ * Lexical features of a message for the linear intent model: folded words (spelling
+ * corrected when a speller is given), 5-letter word prefixes (a poor man's stemmer that
+ * works for both languages: cancel/cancelar/cancelled), word bigrams, character 3-grams
+ * inside words for typos the speller misses, intent cue groups and the urgent rules' verdict.
+ */
+export function lexicalFeatures(text: string, speller?: Speller): string[] {
+  const raw = wordsOf(text);
+  const words = speller ? raw.map((w) => speller.correct(w)) : raw;
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    out.push(`w:${w}`);
+    if (w.length >= 6) out.push(`p:${w.slice(0, 5)}`);
+    if (i > 0) out.push(`b:${words[i - 1]}_${w}`);
+    const original = raw[i]!;
+    if (original.length >= 4 && !/^\d+$/.test(original)) {
+      const padded = `#${original}#`;
+      for (let k = 0; k + 3 <= padded.length; k++) out.push(`c:${padded.slice(k, k + 3)}`);
+    }
+  }
+  if (words.length === 1) out.push(`only:${words[0]}`);
+  // Cue groups count double: they carry what a handful of examples cannot teach.
+  const changed = words.some((w, i) => w !== raw[i]);
+  const groups = changed ? [...new Set([...cueGroups(text), ...cueGroups(words.join(' '))])] : cueGroups(text);
+  for (const g of groups) out.push(`L:${g}`, `L:${g}`);
+  for (const c of cueConjunctions(groups)) out.push(`C:${c}`, `C:${c}`);
+  // The urgent rules' verdict, including "a symptom, negated" (which is not an emergency).
+  const u = urgencyOf(text);
+  if (u.urgent) out.push('U:urgent', 'U:urgent', `U:${u.category}`);
+  else if (u.suppressed?.length) out.push('U:suppressed', 'U:suppressed');
+  return out;
+}

@@ -1,0 +1,464 @@
+import { foldAligned } from './text.ts';
+
+/**
+ * Urgent symptoms, found by rules that run before any model. A message that describes an
+ * emergency (chest pain, stroke signs, trouble breathing, heavy bleeding, suicidal thoughts…)
+ * must never be handled as a routine request, and a trained model cannot promise that; these
+ * patterns can be read, reviewed by a clinician and tested one by one.
+ *
+ * The rules lean towards flagging: a false alarm costs a patient one extra sentence of
+ * guidance, a miss can cost much more. Two things turn a match off:
+ *
+ *  - negation (NegEx-style): a cue such as "no", "don't have", "without", "sin", "no tengo",
+ *    "ni" up to six words before the symptom, in the same clause. Clauses end at . ! ? ; : ,
+ *    and at words that change the subject or the polarity ("but", "and now", "pero",
+ *    "y ahora"…), so "no, it's chest pain" and "no tengo fiebre pero me duele el pecho" stay
+ *    urgent. Phrases that look negative but are not ("not sure", "no sé si", "not only") do
+ *    not negate. A few words after the symptom can also cancel it ("…went away", "ya se me
+ *    quitó", "chest pain: none").
+ *  - history: "history of", "years ago", "antecedentes de", "hace años" in the same clause
+ *    ("I had a stroke in 2019") describe the past, not an emergency now.
+ *
+ * Patterns run on folded text (lower case, accents removed, straight apostrophes) so
+ * "tengo dolor de pecho" and "TENGO DOLOR DE PÉCHO" read the same.
+ */
+
+export const URGENT_CATEGORIES = [
+  'cardiac',
+  'stroke',
+  'respiratory',
+  'bleeding',
+  'mental_health',
+  'poisoning',
+  'allergic',
+  'unresponsive',
+  'seizure',
+  'obstetric',
+  'trauma',
+] as const;
+export type UrgentCategory = (typeof URGENT_CATEGORIES)[number];
+
+/**
+ * Which kind of guidance fits a category; the organisation configures the words and numbers
+ * (e.g. emergency → "call 911", crisis_line → "call or text 988", poison_control →
+ * "call 1-800-222-1222").
+ */
+export type UrgentGuidance = 'emergency' | 'crisis_line' | 'poison_control';
+
+export const URGENT_GUIDANCE: Readonly<Record<UrgentCategory, UrgentGuidance>> = {
+  cardiac: 'emergency',
+  stroke: 'emergency',
+  respiratory: 'emergency',
+  bleeding: 'emergency',
+  mental_health: 'crisis_line',
+  poisoning: 'poison_control',
+  allergic: 'emergency',
+  unresponsive: 'emergency',
+  seizure: 'emergency',
+  obstetric: 'emergency',
+  trauma: 'emergency',
+};
+
+/** When several categories match, the first in this order is reported (and guided). */
+const SEVERITY: readonly UrgentCategory[] = [
+  'unresponsive',
+  'respiratory',
+  'cardiac',
+  'stroke',
+  'allergic',
+  'bleeding',
+  'seizure',
+  'obstetric',
+  'trauma',
+  'poisoning',
+  'mental_health',
+];
+
+export interface UrgentMatch {
+  category: UrgentCategory;
+  /** The words as the patient wrote them. */
+  text: string;
+  start: number;
+  end: number;
+  /** Why it does not count, when it does not. */
+  suppressed?: 'negated' | 'historical';
+}
+
+export interface UrgentAssessment {
+  urgent: boolean;
+  /** The most serious category found (see SEVERITY), when urgent. */
+  category?: UrgentCategory;
+  /** The words that triggered it, when urgent. */
+  matched?: string;
+  guidance?: UrgentGuidance;
+  /** Every category found, most serious first, when urgent. */
+  categories?: UrgentCategory[];
+  /** Symptom words found but negated or historical ("no chest pain"), for audit and tests. */
+  suppressed?: UrgentMatch[];
+}
+
+/** Longest text the rules read. A symptom is told early; a pasted document is not a chat turn. */
+export const URGENT_MAX_CHARS = 4000;
+
+// Building blocks, all on folded text.
+const NT = String.raw`(?:n'?t|not)`;
+const CANT = String.raw`(?:can'?t|cannot|can not|could\s?n'?t|could not|unable to)`;
+const WHO = String.raw`(?:my|his|her|their|the|our|your)`;
+const CHEST = String.raw`(?:che?st|ches)`;
+const PAIN = String.raw`(?:pain|pains|pian|pane|payne)`;
+const BREATH = String.raw`(?:brea?the?\w*|breth\w*|brath\w*)`;
+const PECHO = String.raw`(?:pe(?:ch|x|sh)o)`;
+const RESPIRAR = String.raw`(?:resp[ie]r\w*)`;
+
+type Rule = readonly [UrgentCategory, string];
+
+const RULES: readonly Rule[] = [
+  // --- cardiac -------------------------------------------------------------------------
+  ['cardiac', String.raw`\b${CHEST}\s*(?:${PAIN}|pressure|tightness|tight|discomfort|heaviness|hurts?|hurting|is (?:hurting|tight|heavy|killing me)|feels? (?:tight|heavy|like)|squeez\w*)`],
+  ['cardiac', String.raw`\b(?:pain|pressure|tightness|heaviness|squeezing|crushing|burning|weight)\s+(?:in|on|across)\s+(?:${WHO}\s+)?${CHEST}\b`],
+  ['cardiac', String.raw`\b(?:tight|heavy|crushing)\s+${CHEST}\b`],
+  ['cardiac', String.raw`\bheart\s+attack\b`],
+  ['cardiac', String.raw`\bcardiac\s+arrest\b`],
+  ['cardiac', String.raw`\b(?:pain|numbness|pressure)\s+(?:\w+\s+){0,2}(?:spreading|radiating|going|moving|shooting|running)\s+(?:down|into|to|up|through)\s+(?:${WHO}\s+)?(?:left\s+)?(?:arm|jaw|shoulder)\b`],
+  ['cardiac', String.raw`\bdolor\s+(?:muy\s+)?(?:fuerte\s+|intenso\s+)?(?:de|en\s+el|en\s+mi|del)\s+${PECHO}\b`],
+  ['cardiac', String.raw`\bdolor\s+(?:toracico|en\s+el\s+torax)\b`],
+  ['cardiac', String.raw`\b(?:me|le|nos)\s+duele\s+(?:mucho\s+|bastante\s+)?el\s+${PECHO}\b`],
+  ['cardiac', String.raw`\b(?:presion|opresion|peso|ardor|apreton|dolor)\s+(?:fuerte\s+)?(?:en|sobre)\s+el\s+${PECHO}\b`],
+  ['cardiac', String.raw`\b${PECHO}\s+apretado\b`],
+  ['cardiac', String.raw`\binfarto\b`],
+  ['cardiac', String.raw`\b(?:ataque|paro)\s+(?:al\s+corazon|cardiaco|cardiaca)\b`],
+  ['cardiac', String.raw`\bdolor\s+(?:\w+\s+){0,2}(?:baja|se\s+corre|corre|se\s+va|se\s+extiende|sube)\s+(?:al|por\s+el|hacia\s+el|a\s+la)\s+(?:brazo|mandibula|hombro)\b`],
+
+  // --- stroke --------------------------------------------------------------------------
+  ['stroke', String.raw`\bface\s+(?:is\s+|looks\s+|went\s+|seems\s+)?(?:droop\w*|dropp\w*|sagg\w*|numb|crooked|lopsided|twisted|uneven|paralyz\w*)`],
+  ['stroke', String.raw`\bdroop\w*\s+(?:face|mouth|eye|eyelid|smile|on\s+one\s+side)\b`],
+  ['stroke', String.raw`\b(?:one|left|right)\s+side\s+of\s+(?:${WHO}\s+)?(?:face|body|mouth)\s+(?:is\s+|went\s+|feels\s+)?(?:droop\w*|numb|weak|dead|paralyz\w*|fell|drop\w*)`],
+  ['stroke', String.raw`\bslurr?(?:ed|ing|s)?\s+(?:speech|words|talking|voice)\b`],
+  ['stroke', String.raw`\b(?:speech|words|talking)\s+(?:is\s+|are\s+|sounds?\s+)?(?:slurr?\w*|garbled|jumbled)`],
+  ['stroke', String.raw`\b(?:is|are|he'?s|she'?s|i'?m|keeps)\s+slurr?ing\b`],
+  ['stroke', String.raw`\b${CANT}\s+(?:talk|speak)\s+(?:properly|clearly|normally|straight|right(?!\s+now)|well)\b`],
+  ['stroke', String.raw`\b(?:trouble|difficulty|problems?|hard\s+time)\s+(?:speaking|talking|getting\s+(?:the\s+|his\s+|her\s+|my\s+)?words\s+out|finding\s+words)\b`],
+  ['stroke', String.raw`\b(?:arm|leg|hand)\s+(?:is\s+|went\s+|feels\s+|suddenly\s+|just\s+)*(?:weak|numb|limp|dead|paralyz\w*)\b`],
+  ['stroke', String.raw`\bweakness\s+(?:in|on|of)\s+(?:${WHO}\s+|one\s+)?(?:\w+\s+)?(?:arm|leg|side|face|hand)\b`],
+  ['stroke', String.raw`\b${CANT}\s+(?:move|lift|feel|raise|use)\s+(?:${WHO}\s+)?(?:left\s+|right\s+)?(?:arm|leg|hand|face|side)\b`],
+  ['stroke', String.raw`\bsudden(?:ly)?\s+(?:\w+\s+){0,2}(?:numb\w*|weak\w*|confus\w*|vision\s+loss|blind\w*|paralys\w*|can'?t\s+(?:see|talk|speak|walk))`],
+  ['stroke', String.raw`\bnumb(?:ness)?\s+(?:on|in|down)\s+(?:one|the\s+left|the\s+right|half|${WHO})\s+(?:\w+\s+)?(?:side|face|body)\b`],
+  ['stroke', String.raw`\b(?:having|had|have|is\s+having|think\s+(?:i'?m|he'?s|she'?s|it'?s)\s+(?:having\s+)?a|it'?s\s+a|signs?\s+of\s+a|mini)\s+(?:a\s+)?stroke\b`],
+  ['stroke', String.raw`\bstroke\s+(?:symptoms|signs)\b`],
+  ['stroke', String.raw`\bworst\s+headache\b`],
+  ['stroke', String.raw`\b(?:lost|losing|loss\s+of)\s+(?:${WHO}\s+)?(?:vision|sight|eyesight)\b`],
+  ['stroke', String.raw`\b(?:went|gone|going)\s+blind\b`],
+  ['stroke', String.raw`\bcara\s+(?:\w+\s+)?(?:caida|torcida|chueca|dormida|adormecida|paralizada|ca[iy]endo)\b`],
+  ['stroke', String.raw`\bse\s+(?:me|le)\s+(?:cayo|cae|esta\s+cayendo|torcio|puso\s+chueca|durmio|paralizo)\s+(?:la\s+cara|la\s+boca|un\s+lado|media\s+cara|la\s+mitad|medio\s+cuerpo|todo\s+un\s+lado)\b`],
+  ['stroke', String.raw`\bboca\s+(?:torcida|chueca|caida|de\s+lado)\b`],
+  ['stroke', String.raw`\b(?:habla|hablando|hablo|habla\s+muy)\s+(?:arrastrad\w*|enredad\w*|trabad\w*|raro|rara|mocho)\b`],
+  ['stroke', String.raw`\barrastr\w*\s+(?:las\s+)?palabras\b`],
+  ['stroke', String.raw`\bno\s+(?:puedo|puede|podia|podemos)\s+hablar\s+(?:bien|claro|normal)\b`],
+  ['stroke', String.raw`\b(?:dificultad|problemas?)\s+para\s+hablar\b`],
+  ['stroke', String.raw`\b(?:debilidad|entumecimiento|adormecimiento|hormigueo|paralisis)\s+(?:repentin\w*\s+)?(?:en|de)\s+(?:un|el|la|mi|su|media|medio|todo\s+el)\s+(?:lado|brazo|pierna|cara|cuerpo|mitad)\b`],
+  ['stroke', String.raw`\bno\s+(?:puedo|puede|podia)\s+(?:mover|levantar|sentir)\s+(?:el|la|mi|su)\s+(?:brazo|pierna|mano|cara|lado)\b`],
+  ['stroke', String.raw`\bbrazo\s+(?:\w+\s+)?(?:debil|sin\s+fuerza|paralizado)\b`],
+  ['stroke', String.raw`\bderrame(?:\s+cerebral)?\b`],
+  ['stroke', String.raw`\b(?:embolia|ictus|accidente\s+cerebro\s*vascular)\b`],
+  ['stroke', String.raw`\bpeor\s+dolor\s+de\s+cabeza\b`],
+  ['stroke', String.raw`\b(?:perdi|perdio|perdida\s+de)\s+(?:la\s+)?vista\b`],
+  ['stroke', String.raw`\bde\s+repente\s+(?:no\s+(?:veo|ve|puedo\s+ver|puede\s+ver|puedo\s+hablar|puede\s+hablar|siento)|me\s+quede\s+ciego)`],
+  ['stroke', String.raw`\bse\s+(?:me|le)\s+durmio\s+(?:\w+\s+){0,4}de\s+repente\b`],
+  ['stroke', String.raw`\bde\s+repente\s+se\s+(?:me|le)\s+durmio\b`],
+
+  // --- respiratory ---------------------------------------------------------------------
+  ['respiratory', String.raw`\b${CANT}\s+(?:\w+\s+)?${BREATH}`],
+  ['respiratory', String.raw`\b(?:struggling|hard|fighting|gasping)\s+(?:to|for)\s+(?:${BREATH}|air)`],
+  ['respiratory', String.raw`\b(?:trouble|difficulty|difficult|problems?|labou?red|shallow)\s+(?:\w+\s+)?${BREATH}`],
+  ['respiratory', String.raw`\b(?:barely|hardly)\s+${BREATH}`],
+  ['respiratory', String.raw`\bshort(?:ness)?\s+(?:of\s+)?breath\b`],
+  ['respiratory', String.raw`\b(?:not|isn'?t|stopped|aren'?t|wasn'?t|isnt|no\s+longer)\s+${BREATH}`],
+  ['respiratory', String.raw`\b(?:gasping|choking)\b`],
+  ['respiratory', String.raw`\b(?:lips|face|skin|fingers)\s+(?:are\s+|is\s+)?(?:turning\s+|going\s+|look\s+|looks\s+)?(?:blue|purple|gray|grey)\b`],
+  ['respiratory', String.raw`\bturning\s+blue\b`],
+  ['respiratory', String.raw`\b${CANT}\s+catch\s+(?:${WHO}\s+)?breath\b`],
+  ['respiratory', String.raw`\b(?:severe\s+)?asthma\s+attack\b`],
+  ['respiratory', String.raw`\bno\s+(?:puedo|puede|podia|pueden|podemos|puedes)\s+${RESPIRAR}`],
+  ['respiratory', String.raw`\b(?:me|le|nos)\s+falta\s+(?:el\s+)?aire\b`],
+  ['respiratory', String.raw`\bfalta\s+de\s+aire\b`],
+  ['respiratory', String.raw`\b(?:me|se|le)\s+(?:esta\s+)?ahog\w*`],
+  ['respiratory', String.raw`\bahogando\b`],
+  ['respiratory', String.raw`\b(?:dificultad|problemas?|trabajo)\s+para\s+${RESPIRAR}`],
+  ['respiratory', String.raw`\b(?:me|le)\s+cuesta\s+(?:mucho\s+|trabajo\s+)?${RESPIRAR}`],
+  ['respiratory', String.raw`\bcasi\s+no\s+(?:puedo|puede)\s+${RESPIRAR}`],
+  ['respiratory', String.raw`\bno\s+respira\b`],
+  ['respiratory', String.raw`\bdej(?:o|a)\s+de\s+${RESPIRAR}`],
+  ['respiratory', String.raw`\b(?:labios|cara|piel|dedos)\s+(?:\w+\s+)?(?:morad\w*|azul\w*)\b`],
+  ['respiratory', String.raw`\bse\s+(?:esta\s+poniendo|puso|pone)\s+(?:morad\w*|azul\w*)\b`],
+  ['respiratory', String.raw`\b(?:ataque|crisis)\s+(?:de\s+)?asma\w*`],
+  ['respiratory', String.raw`\batragant\w*`],
+
+  // --- bleeding ------------------------------------------------------------------------
+  ['bleeding', String.raw`\b(?:bleeding|blood)\s+(?:\w+\s+){0,3}(?:won'?t|will\s+not|doesn'?t|does\s+not|can'?t|isn'?t|is\s+not|hasn'?t|has\s+not|wont|doesnt|isnt)\s+(?:stop\w*|slow\w*)`],
+  ['bleeding', String.raw`\b${CANT}\s+(?:get\s+(?:it|the\s+bleeding)\s+to\s+)?stop\s+(?:the\s+)?bleed\w*`],
+  ['bleeding', String.raw`\b(?:severe|heavy|heavily|uncontrolled|profuse\w*|massive|serious|excessive)\s+(?:\w+\s+)?(?:bleed\w*|blood(?!\s*(?:work|test|draw|pressure|sugar|count)))`],
+  ['bleeding', String.raw`\b(?:lots\s+of|a\s+lot\s+of|so\s+much|too\s+much|tons\s+of)\s+blood(?!\s*(?:work|test|draw|pressure|sugar|count))`],
+  ['bleeding', String.raw`\bbleed\w*\s+(?:really\s+|very\s+)?(?:heavily|a\s+lot|badly|profusely|everywhere|nonstop|non-stop|so\s+much|really\s+bad|like\s+crazy|through)\b`],
+  ['bleeding', String.raw`\b(?:cough\w*|vomit\w*|throw\w*\s+up|threw\s+up|spit\w*|puk\w*)\s+(?:up\s+)?blood\b`],
+  ['bleeding', String.raw`\bblood\s+in\s+(?:${WHO}\s+)?vomit\b`],
+  ['bleeding', String.raw`\blosing\s+(?:a\s+lot\s+of\s+|so\s+much\s+)?blood\b`],
+  ['bleeding', String.raw`\bhemorrhag\w*`],
+  ['bleeding', String.raw`\bsangr\w*\s+(?:\w+\s+){0,2}(?:mucho|muchisimo|abundante\w*|sin\s+parar|a\s+chorros|bastante|demasiado)\b`],
+  ['bleeding', String.raw`\bno\s+(?:para|paro|deja|dejo|ha\s+parado|se\s+detiene)\s+de\s+sangrar\b`],
+  ['bleeding', String.raw`\bsangrado\s+(?:muy\s+)?(?:abundante|fuerte|intenso|grave|masivo|que\s+no\s+(?:para|se\s+detiene))\b`],
+  ['bleeding', String.raw`\b(?:mucha|muchisima|bastante|demasiada)\s+sangre\b`],
+  ['bleeding', String.raw`\bhemorragia\b`],
+  ['bleeding', String.raw`\b(?:tos\w*|vomit\w*|escup\w*|arroj\w*)\s+(?:con\s+)?sangre\b`],
+  ['bleeding', String.raw`\bperdiendo\s+(?:mucha\s+)?sangre\b`],
+
+  // --- mental health -------------------------------------------------------------------
+  ['mental_health', String.raw`\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|shoot|shooting|hang|hanging)\s+(?:my|him|her|them|your)sel(?:f|ves)\b`],
+  ['mental_health', String.raw`\bsuicid\w*`],
+  ['mental_health', String.raw`\b(?:wants?|wanna|wanted|going|gonna|plan(?:ning)?|thinking\s+(?:about|of)|thought\s+(?:about|of)|thoughts?\s+(?:of|about)|ready)\s+(?:to\s+)?(?:die|dying|end(?:ing)?\s+(?:it|my\s+life|things|it\s+all|everything)|kill\w*|tak(?:e|ing)\s+my\s+(?:own\s+)?life)\b`],
+  ['mental_health', String.raw`\b(?:end|ending|take|taking)\s+(?:my|his|her|their)\s+(?:own\s+)?life\b`],
+  ['mental_health', String.raw`\b(?:don'?t|do\s+not|dont)\s+want\s+to\s+(?:live|be\s+alive|be\s+here\s+anymore|wake\s+up|exist)\b`],
+  ['mental_health', String.raw`\b(?:better\s+off\s+dead|wish\s+i\s+(?:was|were)\s+dead|no\s+reason\s+to\s+live|not\s+worth\s+living|life\s+is(?:n'?t|\s+not)\s+worth)\b`],
+  ['mental_health', String.raw`\bself[\s-]?harm\w*`],
+  ['mental_health', String.raw`\b(?:kill|hurt|shoot|stab)\s+(?:someone|somebody|people|everyone|my\s+(?:wife|husband|family|kids|mother|father))\b`],
+  ['mental_health', String.raw`\b(?:matarme|suicid\w*|quitarme\s+la\s+vida|quitarse\s+la\s+vida|matarse|ahorcarme|colgarme)\b`],
+  ['mental_health', String.raw`\bme\s+quiero\s+(?:matar|morir|suicidar|quitar\s+la\s+vida)\b`],
+  ['mental_health', String.raw`\bse\s+quiere\s+(?:matar|morir|suicidar|quitar\s+la\s+vida)\b`],
+  ['mental_health', String.raw`\bquiero\s+(?:morir\w*|matarme|desaparecer\s+para\s+siempre|acabar\s+con\s+(?:todo|mi\s+vida))\b`],
+  ['mental_health', String.raw`\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|despertar|estar\s+vivo|estar\s+viva|seguir\s+aqui)\b`],
+  ['mental_health', String.raw`\b(?:hacerme|hacerse)\s+dano\b`],
+  ['mental_health', String.raw`\b(?:lastimarme|lastimarse|cortarme(?!\s+(?:el\s+pelo|el\s+cabello|las\s+unas|el\s+fleco)))\b`],
+  ['mental_health', String.raw`\b(?:pienso|pensando|pensamientos|pense|ideas)\s+(?:en|de)\s+(?:matarme|morir\w*|hacerme\s+dano|quitarme\s+la\s+vida|suicid\w*|lastimarme|acabar\s+con\s+todo)`],
+  ['mental_health', String.raw`\bno\s+vale\s+la\s+pena\s+vivir\b`],
+  ['mental_health', String.raw`\bmejor\s+(?:estaria|estar|estaríamos)\s+muert\w*`],
+  ['mental_health', String.raw`\b(?:matar|lastimar)\s+a\s+(?:alguien|mi\s+(?:esposa|esposo|familia|hijos))\b`],
+
+  // --- poisoning / overdose ------------------------------------------------------------
+  ['poisoning', String.raw`\boverdos\w*`],
+  ['poisoning', String.raw`\b(?:took|taken|take|swallowed|ate|had|drank)\s+(?:way\s+)?(?:too\s+many|too\s+much\s+(?:of\s+)?(?:${WHO}\s+)?(?:medicine|medication|meds|pills|tylenol|insulin|tablets)|a\s+(?:whole|full)\s+bottle|the\s+whole\s+bottle|all\s+(?:of\s+)?(?:${WHO}\s+)?(?:pills|meds|medication|medicine|tablets))`],
+  ['poisoning', String.raw`\btoo\s+many\s+(?:pills|tablets|meds|sleeping\s+pills|painkillers)\b`],
+  ['poisoning', String.raw`\b(?:swallowed|drank|ate|ingested|drinking|eaten|swallowing)\s+(?:some\s+|a\s+lot\s+of\s+|an?\s+|the\s+|two\s+|several\s+)?(?:magnets?|bleach|poison|antifreeze|detergent|laundry\s+pods?|tide\s+pods?|cleaning\s+\w+|rat\s+poison|a\s+battery|batteries|button\s+batter\w+|lighter\s+fluid|gasoline|drain\s+cleaner|pesticide|weed\s+killer|mouthwash)\b`],
+  ['poisoning', String.raw`\b(?:drank|swallowed|ate|got\s+into|drinking|eating)\s+(?:something|some\s+\w+|stuff|a\s+bottle)\s+(?:\w+\s+){0,2}(?:under\s+the\s+sink|cleaning|cleaner|chemicals?|medicine\s+cabinet|garage)\b`],
+  ['poisoning', String.raw`\bgot\s+into\s+(?:${WHO}\s+|the\s+)?(?:pills|meds|medicine|medication|cleaning\s+\w+|chemicals|bleach)\b`],
+  ['poisoning', String.raw`(?<!food\s)\bpoison(?:ed|ing)?\b(?!\s+ivy)`],
+  ['poisoning', String.raw`\bsobredosis\b`],
+  ['poisoning', String.raw`\b(?:me\s+tome|se\s+tomo|tomo|tome|trago|trague|se\s+trago|ingirio|se\s+comio|comio)\s+(?:\w+\s+){0,2}(?:muchas|demasiadas|todas\s+(?:las|mis|sus)|un\s+frasco|una\s+caja|el\s+frasco|toda\s+la\s+caja)\b`],
+  ['poisoning', String.raw`\b(?:trago|trague|se\s+trago|bebio|se\s+tomo|tomo|ingirio|comio|se\s+comio|se\s+bebio)\s+(?:\w+\s+)?(?:cloro|veneno|lejia|detergente|anticongelante|raticida|una\s+pila|pilas|gasolina|insecticida|limpiador|jabon\s+de\s+ropa)\b`],
+  ['poisoning', String.raw`\b(?:trago|trague|se\s+trago|bebio|se\s+bebio|se\s+tomo|tomo|ingirio|comio|se\s+comio)\s+(?:algo|un\s+poco|liquido)\s+(?:\w+\s+){0,4}(?:limpieza|limpiador\w*|quimic\w*|debajo\s+del\s+fregadero|del\s+garaje)\b`],
+  ['poisoning', String.raw`\b(?:trago|bebio|se\s+tomo|tomo|comio|se\s+comio)\s+(?:\w+\s+){0,2}(?:productos?\s+de\s+limpieza|quimicos?)\b`],
+  ['poisoning', String.raw`\benvenen\w*`],
+  ['poisoning', String.raw`\bintoxica\w*(?!\s+(?:alimentaria|por\s+comida|con\s+comida))`],
+
+  // --- allergic ------------------------------------------------------------------------
+  ['allergic', String.raw`\banaphyla\w*`],
+  ['allergic', String.raw`\b(?:throat|airway)\s+(?:is\s+|feels\s+|keeps\s+)?(?:\w+\s+)?(?:swell\w*|swollen|clos\w*|tighten\w*)`],
+  ['allergic', String.raw`\b(?:swell\w*|swollen)\s+(?:\w+\s+)?(?:throat|tongue)\b`],
+  ['allergic', String.raw`\btongue\s+(?:is\s+)?(?:\w+\s+)?(?:swell\w*|swollen)`],
+  ['allergic', String.raw`\b(?:severe|serious|bad|major|strong|really\s+bad)\s+allergic\s+reaction\b`],
+  ['allergic', String.raw`\ballergic\s+reaction\s+(?:and|with)\s+(?:\w+\s+){0,4}(?:${BREATH}|throat|swell\w*|swollen|tongue|lips)`],
+  ['allergic', String.raw`\bepi\s?-?pen\b`],
+  ['allergic', String.raw`\banafila\w*`],
+  ['allergic', String.raw`\bse\s+(?:me|le)\s+(?:esta\s+)?(?:cerrando|cierra|hinch\w*|inflam\w*)\s+(?:la\s+)?(?:garganta|lengua)\b`],
+  ['allergic', String.raw`\bgarganta\s+(?:se\s+(?:me\s+|le\s+)?(?:cierra|esta\s+cerrando)|cerrada|hinchada)\b`],
+  ['allergic', String.raw`\blengua\s+(?:muy\s+)?hinchad\w*`],
+  ['allergic', String.raw`\breaccion\s+alergica\s+(?:muy\s+)?(?:grave|severa|fuerte|seria)\b`],
+  ['allergic', String.raw`\b(?:choque|shock)\s+anafilactico\b`],
+
+  // --- unresponsive --------------------------------------------------------------------
+  ['unresponsive', String.raw`\bunconscious\b`],
+  ['unresponsive', String.raw`\bunresponsive\b`],
+  ['unresponsive', String.raw`\b(?:passed|blacked)\s+out\b`],
+  ['unresponsive', String.raw`\bfaint(?:ed|ing)\b`],
+  ['unresponsive', String.raw`\b(?:won'?t|will\s+not|doesn'?t|does\s+not|can'?t|cannot|wont)\s+(?:wake\s+(?:up|him|her|them)|be\s+woken|respond(?!\s+to\s+(?:my|our|the|your)\s+(?:messages|calls|emails|texts)))`],
+  ['unresponsive', String.raw`\bnot\s+(?:waking\s+up|responding(?!\s+to\s+(?:my|our|the|your)\s+(?:messages|calls|emails|texts)))\b`],
+  ['unresponsive', String.raw`\bcollaps\w*`],
+  ['unresponsive', String.raw`\bno\s+pulse\b`],
+  ['unresponsive', String.raw`\blost\s+consciousness\b`],
+  ['unresponsive', String.raw`\binconscient\w*`],
+  ['unresponsive', String.raw`(?<!nadie\s)\bno\s+(?:responde|reacciona|despierta|se\s+despierta)\b(?!\s+(?:a\s+)?(?:mis|los|el|sus|nuestros)\s+(?:mensajes|llamadas|correos|telefono))`],
+  ['unresponsive', String.raw`\b(?:se|me|le)\s+desmay\w*`],
+  ['unresponsive', String.raw`\b(?:perdio|perdi|perdiendo)\s+el\s+conocimiento\b`],
+  ['unresponsive', String.raw`\bse\s+desplom\w*`],
+  ['unresponsive', String.raw`\bno\s+tiene\s+pulso\b`],
+
+  // --- seizure -------------------------------------------------------------------------
+  ['seizure', String.raw`(?<!anti[\s-]?)\bseiz(?:ure|ures|ing)\b(?!\s*(?:med\w*|pills?|prescription|disorder|history|drugs?|free|refill))`],
+  ['seizure', String.raw`\bconvuls\w*`],
+  ['seizure', String.raw`\b(?:having|had)\s+a\s+fit\b`],
+  ['seizure', String.raw`\bepileptic\s+(?:fit|attack|seizure)\b`],
+  ['seizure', String.raw`\b(?:ataque|crisis)\s+(?:epileptic\w*|de\s+epilepsia)\b`],
+
+  // --- obstetric (see also the pregnancy + bleeding rule in code) ----------------------
+  ['obstetric', String.raw`\b(?:water|waters)\s+(?:just\s+)?(?:broke|has\s+broken|broken)\b`],
+  ['obstetric', String.raw`\bbaby\s+(?:isn'?t|is\s+not|stopped|hasn'?t\s+been|not|has\s+not\s+been)\s+mov\w*`],
+  ['obstetric', String.raw`\b(?:stopped|not|no\s+longer)\s+feeling\s+(?:the\s+|my\s+)?baby\s+move\b`],
+  ['obstetric', String.raw`\bmiscarr\w*`],
+  ['obstetric', String.raw`\bse\s+(?:me|le)\s+rompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
+  ['obstetric', String.raw`\brompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
+  ['obstetric', String.raw`\b(?:el\s+|mi\s+)?bebe\s+(?:ya\s+)?no\s+se\s+mueve\b`],
+  ['obstetric', String.raw`\b(?:aborto\s+espontaneo|perdiendo\s+(?:al|el)\s+bebe|estoy\s+abortando)\b`],
+
+  // --- trauma --------------------------------------------------------------------------
+  ['trauma', String.raw`\b(?:car|motorcycle|bike|motorbike)\s+(?:accident|crash|wreck)\b`],
+  ['trauma', String.raw`\bhit\s+by\s+a\s+(?:car|truck|bus|vehicle)\b`],
+  ['trauma', String.raw`\b(?:gunshot|gun\s+shot|been\s+shot|got\s+shot|was\s+shot|stabbed|stab\s+wound)\b`],
+  ['trauma', String.raw`\b(?:severe|bad|major|serious|big)\s+burns?\b`],
+  ['trauma', String.raw`\b(?:hit|banged|struck|fell\s+on)\s+(?:${WHO}\s+)?head\s+(?:\w+\s+){0,5}(?:passed\s+out|vomit\w*|throwing\s+up|confus\w*|bleed\w*|unconscious|knocked\s+out)`],
+  ['trauma', String.raw`\bhead\s+injury\b`],
+  ['trauma', String.raw`\bbone\s+(?:is\s+)?(?:sticking|poking)\s+out\b`],
+  ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
+  ['trauma', String.raw`\batropell\w*`],
+  ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|acuchill\w*)\b`],
+  ['trauma', String.raw`\bquemadura\w*\s+(?:muy\s+)?(?:grave|graves|severa|severas|fuerte|fuertes)\b`],
+  ['trauma', String.raw`\b(?:golpe\s+(?:muy\s+)?fuerte\s+en\s+la\s+cabeza|traumatismo\s+craneal)\b`],
+];
+
+const COMPILED = RULES.map(([category, source]) => ({ category, re: new RegExp(source, 'g') }));
+/** All rules in one expression: most messages match none, and one pass tells us so. */
+const ANY_RULE = new RegExp(RULES.map(([, source]) => `(?:${source})`).join('|'));
+
+// Pregnancy plus any bleeding, each checked for negation on its own.
+const PREGNANCY = /\b(?:pregnan\w*|embarazad\w*|semanas\s+de\s+embarazo|weeks\s+along)\b/g;
+const ANY_BLEEDING = /\b(?:bleed\w*|spotting|blood|sangr\w*|manchando|manchado|manchas\s+de\s+sangre)\b/g;
+
+// Matches that describe a treatment, not a symptom ("my seizure medication", "pills for
+// chest pain"), are dropped when one of these covers them.
+const NOT_A_SYMPTOM = [
+  /\b(?:medic\w*|meds?|pills?|tablets?|prescriptions?|refills?|recetas?|pastillas?|medicamentos?|medicinas?|nitro\w*)\s+(?:\w+\s+){0,2}(?:for|para|de|contra)\s+(?:\w+\s+){0,2}(?:seizures?|convulsiones|chest\s+pain|dolor\s+de\s+pecho|the\s+pain)\b/g,
+  /\b(?:anti[\s-]?seizure|anticonvulsivos?|anticonvulsiv\w*)\b/g,
+  /\b(?:poison\s+ivy|food\s+poisoning|intoxicacion\s+alimentaria)\b/g,
+];
+
+// --- negation ------------------------------------------------------------------------
+
+/** Words and phrases that end the scope of a negation. */
+const CLAUSE_BREAK =
+  /[.!?;:\n,()]|\s-\s|\b(?:but|however|although|though|except|yet|and\s+now|and\s+then|and\s+i|and\s+i'm|and\s+im|and\s+my|and\s+he|and\s+she|and\s+it|and\s+they|and\s+we|and\s+his|and\s+her|pero|sin\s+embargo|aunque|excepto|salvo|sino|y\s+ahora|y\s+luego|y\s+tengo|y\s+me|y\s+mi|y\s+le|y\s+se|y\s+estoy|y\s+siento|y\s+no|y\s+su|y\s+ya)\b/g;
+
+/** Negation cues, read before a symptom. Deliberately absent: can't, won't, couldn't. */
+const NEGATION_CUE =
+  /\b(?:no|not|never|without|denies|deny|denied|nor|neither|none|free\s+of|negative\s+for|ruled\s+out|absence\s+of|don'?t|do\s+not|doesn'?t|does\s+not|didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|hadn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|ain'?t|dont|doesnt|didnt|havent|hasnt|isnt|arent|wasnt|ni|nunca|sin|tampoco|jamas|niega|niego|ningun|ninguna|ninguno|nada\s+de)\b/g;
+
+/** Look negative, are not: they never negate what follows. */
+const PSEUDO_NEGATION =
+  /\b(?:not\s+sure|not\s+certain|not\s+only|not\s+just|no\s+doubt|no\s+idea|(?:don'?t|dont|do\s+not)\s+know|not\s+know|no\s+(?:se|sabemos|sabe)\b|no\s+estoy\s+segur\w*|no\s+solo|no\s+solamente|(?:don'?t|dont|do\s+not)\s+think\s+(?:it'?s|its)\s+just|no\s+creo\s+que\s+sea\s+solo)/g;
+
+/** English "no" followed by a new sentence start is an interjection ("no its chest pain"). */
+const INTERJECTION_NO = /^no\s+(?:i\b|i'm|im\b|it'?s\b|its\b|it\s+is|my\b|he\b|she\b|they\b|we\b|this\b|that\b|the\b|actually\b|really\b)/;
+
+/** History, not now. */
+const HISTORICAL =
+  /\b(?:history\s+of|hx\s+of|h\/o|antecedentes?\s+de|(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)\s+(?:years?|months?)\s+ago|years\s+ago|months\s+ago|last\s+year|el\s+(?:ano|mes)\s+pasado|hace\s+(?:\d+|unos|unas|varios|varias|muchos|dos|tres|cuatro|cinco|diez)\s+(?:anos|meses)|hace\s+anos|in\s+the\s+past|back\s+in\s+(?:19|20)\d\d|in\s+(?:19|20)\d\d|en\s+(?:el\s+)?(?:19|20)\d\d|en\s+el\s+pasado|died\s+(?:of|from)|murio\s+de|fallecio\s+de|family\s+history)\b/g;
+
+/** Words after a symptom that say it is over ("chest pain went away", "ya se me quitó"). */
+const AFTER_NEGATION =
+  /^\s*(?:(?:has|have|had|is|was)\s+)?(?:(?:all|completely)\s+)?(?:gone|went\s+away|go(?:ne)?\s+away|resolved|stopped|disappeared|(?:ya\s+)?se\s+(?:me\s+|le\s+)?(?:quito|fue|paso|detuvo)|ya\s+paso|desaparecio|ya\s+no)\b|^\s*[:?-]\s*(?:no|none|nope|negative|ninguno|ninguna|nada)\b/;
+
+const NEGATION_WINDOW_WORDS = 6;
+
+interface Clause {
+  start: number;
+  end: number;
+}
+
+function clauseOf(breaks: number[], textLength: number, at: number): Clause {
+  let start = 0;
+  let end = textLength;
+  for (const b of breaks) {
+    if (b <= at) start = b;
+    else {
+      end = b;
+      break;
+    }
+  }
+  return { start, end };
+}
+
+function spansOf(re: RegExp, text: string): Array<{ start: number; end: number }> {
+  re.lastIndex = 0;
+  const out: Array<{ start: number; end: number }> = [];
+  for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function isNegated(folded: string, clause: Clause, start: number, end: number, pseudo: Array<{ start: number; end: number }>): boolean {
+  // Only the last few words before the symptom, inside its clause, can negate it.
+  const words = [...folded.slice(clause.start, start).matchAll(/[\p{L}\p{N}']+/gu)];
+  if (words.length > 0) {
+    const from = clause.start + words[Math.max(0, words.length - NEGATION_WINDOW_WORDS)]!.index;
+    const window = folded.slice(from, start);
+    NEGATION_CUE.lastIndex = 0;
+    for (const m of window.matchAll(NEGATION_CUE)) {
+      if (m[0] === 'no' && INTERJECTION_NO.test(window.slice(m.index))) continue;
+      // A cue inside a pseudo-negation ("not sure", "no sé si") negates nothing.
+      const at = from + m.index;
+      if (pseudo.some((p) => p.start <= at && at < p.end)) continue;
+      return true;
+    }
+  }
+  return AFTER_NEGATION.test(folded.slice(end, Math.min(folded.length, end + 40)));
+}
+
+/**
+ * Reads a message for urgent symptoms. Pure and fast (a few dozen regular expressions over
+ * at most URGENT_MAX_CHARS characters); never throws.
+ */
+export function assessUrgency(text: string): UrgentAssessment {
+  if (typeof text !== 'string' || text.length === 0) return { urgent: false };
+  const original = text.length > URGENT_MAX_CHARS ? text.slice(0, URGENT_MAX_CHARS) : text;
+  const folded = foldAligned(original);
+  if (!/\p{L}/u.test(folded)) return { urgent: false };
+
+  PREGNANCY.lastIndex = 0;
+  if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded)) return { urgent: false };
+  const breaks = spansOf(CLAUSE_BREAK, folded).map((s) => s.end);
+  const pseudo = spansOf(PSEUDO_NEGATION, folded);
+  const history = spansOf(HISTORICAL, folded);
+  const vetoes = NOT_A_SYMPTOM.flatMap((re) => spansOf(re, folded));
+
+  const found: UrgentMatch[] = [];
+  const judge = (category: UrgentCategory, start: number, end: number): UrgentMatch => {
+    const clause = clauseOf(breaks, folded.length, start);
+    const match: UrgentMatch = { category, text: original.slice(start, end).trim(), start, end };
+    if (isNegated(folded, clause, start, end, pseudo)) match.suppressed = 'negated';
+    else if (history.some((h) => h.start >= clause.start && h.end <= clause.end)) match.suppressed = 'historical';
+    return match;
+  };
+
+  for (const { category, re } of COMPILED) {
+    re.lastIndex = 0;
+    for (const m of folded.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (vetoes.some((v) => v.start <= start && end <= v.end)) continue;
+      found.push(judge(category, start, end));
+    }
+  }
+
+  // Any bleeding during pregnancy is urgent, when neither part is negated.
+  const pregnancies = spansOf(PREGNANCY, folded).map((s) => judge('obstetric', s.start, s.end));
+  if (pregnancies.some((p) => !p.suppressed)) {
+    for (const s of spansOf(ANY_BLEEDING, folded)) {
+      if (/^blood\s*(?:work|test|pressure|sugar|type|draw)/.test(folded.slice(s.start, s.start + 20))) continue;
+      found.push(judge('obstetric', s.start, s.end));
+    }
+  }
+
+  const active = found.filter((f) => !f.suppressed);
+  const suppressed = found.filter((f) => f.suppressed);
+  if (active.length === 0) return suppressed.length ? { urgent: false, suppressed } : { urgent: false };
+  const categories = SEVERITY.filter((c) => active.some((f) => f.category === c));
+  const category = categories[0]!;
+  // The first match of that category, widened by the matches overlapping it
+  // ("crushing chest" + "chest pain" → "crushing chest pain").
+  const mine = active.filter((f) => f.category === category).sort((a, b) => a.start - b.start);
+  let { start, end } = mine[0]!;
+  for (const f of mine) if (f.start <= end && f.end > end) end = f.end;
+  return {
+    urgent: true,
+    category,
+    matched: original.slice(start, end).trim(),
+    guidance: URGENT_GUIDANCE[category],
+    categories,
+    ...(suppressed.length ? { suppressed } : {}),
+  };
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assessUrgency, createUnderstanding, URGENT_CATEGORIES, URGENT_GUIDANCE, type UnderstandingEngine, type UrgentCategory } from '../src/index.ts';
+
+interface UrgentSet {
+  positives: Array<{ language: string; category: UrgentCategory; text: string }>;
+  negatives: Array<{ language: string; why: string; text: string }>;
+}
+
+const set = JSON.parse(readFileSync(new URL('./urgent-set.json', import.meta.url), 'utf8')) as UrgentSet;
+
+describe('the urgent-symptoms set', () => {
+  it('is big enough and covers both languages and every category', () => {
+    expect(set.positives.length + set.negatives.length).toBeGreaterThanOrEqual(80);
+    for (const language of ['en', 'es']) {
+      expect(set.positives.filter((p) => p.language === language).length).toBeGreaterThanOrEqual(30);
+      expect(set.negatives.filter((n) => n.language === language).length).toBeGreaterThanOrEqual(15);
+    }
+    for (const category of URGENT_CATEGORIES) expect(set.positives.some((p) => p.category === category)).toBe(true);
+  });
+
+  // One failing positive is a failed test: a missed emergency is the error that matters.
+  it('flags every positive with its category', () => {
+    const misses = set.positives
+      .map((p) => ({ p, r: assessUrgency(p.text) }))
+      .filter(({ p, r }) => !r.urgent || !r.categories?.includes(p.category))
+      .map(({ p, r }) => `${p.language} ${p.category}: "${p.text}" → ${JSON.stringify(r)}`);
+    expect(misses).toEqual([]);
+  });
+
+  it('flags no negative (negation, history, treatments, idioms)', () => {
+    const falseAlarms = set.negatives
+      .map((n) => ({ n, r: assessUrgency(n.text) }))
+      .filter(({ r }) => r.urgent)
+      .map(({ n, r }) => `${n.language} (${n.why}): "${n.text}" → ${r.category} "${r.matched}"`);
+    expect(falseAlarms).toEqual([]);
+  });
+});
+
+describe('assessUrgency', () => {
+  it('reports the words, the category and the guidance kind', () => {
+    const r = assessUrgency('Since this morning I have had crushing chest pain');
+    expect(r).toMatchObject({ urgent: true, category: 'cardiac', guidance: 'emergency' });
+    expect(r.matched?.toLowerCase()).toContain('chest pain');
+    expect(assessUrgency('quiero quitarme la vida')).toMatchObject({ urgent: true, category: 'mental_health', guidance: 'crisis_line' });
+    expect(assessUrgency('my son swallowed a button battery')).toMatchObject({ urgent: true, category: 'poisoning', guidance: 'poison_control' });
+    expect(URGENT_GUIDANCE.mental_health).toBe('crisis_line');
+  });
+
+  it('orders several categories by severity and keeps the negated ones for audit', () => {
+    const r = assessUrgency("I don't have chest pain but I can't breathe and I want to die");
+    expect(r.urgent).toBe(true);
+    expect(r.category).toBe('respiratory');
+    expect(r.categories).toEqual(['respiratory', 'mental_health']);
+    expect(r.suppressed?.map((s) => [s.category, s.suppressed])).toEqual([['cardiac', 'negated']]);
+  });
+
+  it('ends a negation at a clause boundary in either language', () => {
+    expect(assessUrgency('no fever, but my chest hurts').urgent).toBe(true);
+    expect(assessUrgency('no tengo fiebre pero me falta el aire').urgent).toBe(true);
+    expect(assessUrgency('No. Chest pain.').urgent).toBe(true);
+    expect(assessUrgency('no chest pain and no trouble breathing').urgent).toBe(false);
+    expect(assessUrgency('ni dolor de pecho ni falta de aire').urgent).toBe(false);
+  });
+
+  it('does not let a pseudo-negation hide a symptom', () => {
+    expect(assessUrgency("I'm not sure if this is chest pain").urgent).toBe(true);
+    expect(assessUrgency('no sé si es dolor de pecho o acidez').urgent).toBe(true);
+  });
+
+  it('reads accents, capitals and curly apostrophes alike', () => {
+    expect(assessUrgency('TENGO DOLOR DE PÉCHO').urgent).toBe(true);
+    expect(assessUrgency('I can’t breathe').urgent).toBe(true);
+    expect(assessUrgency('I don’t have chest pain').urgent).toBe(false);
+  });
+
+  it('never throws and stays quiet on empty or odd input', () => {
+    for (const input of ['', '   ', '🙂🙂🙂', '1234567890', 'x'.repeat(20_000), null as unknown as string, 42 as unknown as string]) {
+      expect(assessUrgency(input).urgent).toBe(false);
+    }
+  });
+});
+
+describe('urgent symptoms through understand()', () => {
+  let engine: UnderstandingEngine;
+  beforeAll(async () => {
+    engine = await createUnderstanding();
+  });
+
+  it('makes every positive an urgent_symptoms intent decided by the rules', async () => {
+    const misses: string[] = [];
+    for (const p of set.positives) {
+      const r = await engine.classify(p.text);
+      if (r.intent !== 'urgent_symptoms' || !r.urgent.urgent || r.source !== 'urgent_rules') misses.push(`${p.text} → ${r.intent}`);
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it('keeps negatives out of the urgent path, even when the model thinks "symptom"', async () => {
+    const alarms: string[] = [];
+    for (const n of set.negatives) {
+      const r = await engine.classify(n.text);
+      if (r.urgent.urgent || r.intent === 'urgent_symptoms') alarms.push(`${n.text} → ${r.intent} (${r.urgent.source})`);
+    }
+    expect(alarms).toEqual([]);
+  });
+
+  it('puts urgency before any other rule: "agent, I have chest pain" is urgent', async () => {
+    const r = await engine.classify('agent please, I have chest pain');
+    expect(r.intent).toBe('urgent_symptoms');
+    expect(r.requestType).toBe('clinical_question');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Wall-clock arithmetic in IANA time zones with nothing but Intl: clinics keep local hours
+ * ("Tuesday 9:00 in New York") while the database stores instants. Daylight-saving changes are
+ * handled by asking Intl for the offset at the instant in question, never by assuming one.
+ */
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface ZonedParts {
+  /** YYYY-MM-DD in the zone. */
+  date: string;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: Weekday;
+  /** Minutes after local midnight. */
+  minuteOfDay: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: unknown): timeZone is string {
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isLocalDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+export function isLocalTime(value: unknown): value is string {
+  return typeof value === 'string' && HH_MM.test(value);
+}
+
+/** "08:30" → 510. */
+export function minutesOfTime(hhmm: string): number {
+  const m = HH_MM.exec(hhmm);
+  if (!m) throw new RangeError(`not a HH:MM time: ${hhmm}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  const year = Number(parts.year);
+  const month = Number(parts.month);
+  const day = Number(parts.day);
+  const hour = Number(parts.hour) % 24;
+  const minute = Number(parts.minute);
+  const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return { date, year, month, day, hour, minute, weekday: weekdayOf(date), minuteOfDay: hour * 60 + minute };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (New York in winter: −5 h). */
+function offsetAt(instantMs: number, timeZone: string): number {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(instantMs))) parts[p.type] = p.value;
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(instantMs / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `date` `time`. A time skipped by a
+ * spring-forward change lands just after the gap; a repeated autumn hour takes its first pass.
+ */
+export function zonedTimeToInstant(date: string, time: string, timeZone: string): Date {
+  const m = ISO_DATE.exec(date);
+  if (!m || !isLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  const minutes = minutesOfTime(time);
+  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Math.floor(minutes / 60), minutes % 60);
+  const first = offsetAt(guess, timeZone);
+  let t = guess - first;
+  const second = offsetAt(t, timeZone);
+  if (second !== first) {
+    const alt = guess - second;
+    // Keep the candidate whose wall clock really reads the requested time, if one does.
+    t = offsetAt(alt, timeZone) === second ? alt : t;
+  }
+  return new Date(t);
+}
+
+/** Local midnight at the start of `date` in `timeZone`. */
+export function startOfLocalDate(date: string, timeZone: string): Date {
+  return zonedTimeToInstant(date, '00:00', timeZone);
+}
+
+export function addLocalDays(date: string, days: number): string {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return d.toISOString().slice(0, 10);
+}
+
+export function weekdayOf(date: string): Weekday {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  return WEEKDAYS[new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay()]!;
+}
+
+export function isWeekday(value: unknown): value is Weekday {
+  return typeof value === 'string' && (WEEKDAYS as readonly string[]).includes(value);
+}
