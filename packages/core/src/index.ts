@@ -11,3 +11,4 @@ export * from './continuation.ts';
 export * from './friction.ts';
 export * from './synthetic.ts';
 export * from './scheduling/index.ts';
+export * from './routing/index.ts';

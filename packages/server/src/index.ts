@@ -15,6 +15,7 @@ import { twilioSmsTransport } from './channels/twilio/sms.ts';
 import { emailTransport, startSmtpInbound } from './channels/email/index.ts';
 import { portalTransport } from './channels/portal/index.ts';
 import { seedScheduling, startSchedulingJobs } from './scheduling/index.ts';
+import { startRoutingJobs } from './routing/index.ts';
 import type { OutboundTransport } from './outbox/transport.ts';
 
 export { buildApp, API_PREFIX } from './app.ts';
@@ -122,6 +123,8 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const transports = outboundTransports(services);
   const outboxWorker = startOutboxWorker(services, transports);
   const schedulingJobs = startSchedulingJobs(services);
+  // Expires unanswered offers and offers the next waiting case when an agent frees up.
+  const routingJobs = startRoutingJobs(services);
   return {
     app,
     database,
@@ -130,6 +133,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     organizationId: org.id,
     adminToken: token,
     async close() {
+      await routingJobs.stop();
       await schedulingJobs.stop();
       await outboxWorker.stop();
       await smtp?.close();

@@ -7,7 +7,7 @@ import {
   type ThreadingPolicy,
 } from '@carethread/core';
 import type { ChangeSet } from '../store/events.ts';
-import { organizationDirectory } from '../store/orgs.ts';
+import { routeCaseWithEngine } from '../routing/engine.ts';
 import { cases, facts, interactions, messages } from '../store/schema.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -221,27 +221,10 @@ export async function foldIntoExistingCase(
 }
 
 /**
- * Routing v1: a case goes to the department that takes its request type and waits on that
- * department's queue. The agent-workspace issue replaces this with skills, presence and
- * same-agent offers.
+ * Routing: the case goes on the queue of the department that takes its request type, and is
+ * offered to agents by the routing engine (same agent first when the case comes back, then
+ * skills, capacity and queue order); see packages/server/src/routing and docs/routing.md.
  */
 export async function routeCase(changes: ChangeSet, caseRow: CaseRow, at: string): Promise<void> {
-  const departments = (await organizationDirectory(changes.tx, changes.organizationId))?.departments ?? [];
-  const target =
-    departments.find((d) => d.requestTypes.includes(caseRow.requestType)) ??
-    departments.find((d) => d.slug === 'general') ??
-    departments[0];
-  const queueState = caseRow.ownerId ? 'assigned' : 'queued';
-  if (target?.id === caseRow.departmentId && caseRow.queueState === queueState) return;
-  await changes.tx
-    .update(cases)
-    .set({ departmentId: target?.id ?? null, queueState })
-    .where(changes.owned(cases, caseRow.id));
-  await changes.append({
-    kind: 'case_routed',
-    caseId: caseRow.id,
-    patientId: caseRow.patientId,
-    occurredAt: at,
-    data: { departmentId: target?.id ?? null, queueState, requestType: caseRow.requestType },
-  });
+  await routeCaseWithEngine(changes, caseRow, at);
 }

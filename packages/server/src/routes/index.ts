@@ -279,5 +279,6 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
 
   await registerOutboxRoutes(root, services);
   await (await import('./scheduling.ts')).registerSchedulingRoutes(root, services);
+  await (await import('./workspace.ts')).registerWorkspaceRoutes(root, services);
   registerStream(root, services, hub);
 }
