@@ -19,6 +19,8 @@ import { identitiesOf, getPatient } from '../store/patients.ts';
 import { landingPage } from './landing.ts';
 import { registerStream } from './stream.ts';
 import { registerOutboxRoutes } from './outbox.ts';
+import { registerSchedulingRoutes } from './scheduling.ts';
+import { registerWorkspaceRoutes } from './workspace.ts';
 import {
   askSchema,
   channelEventSchema,
@@ -278,7 +280,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   );
 
   await registerOutboxRoutes(root, services);
-  await (await import('./scheduling.ts')).registerSchedulingRoutes(root, services);
-  await (await import('./workspace.ts')).registerWorkspaceRoutes(root, services);
+  await registerSchedulingRoutes(root, services);
+  await registerWorkspaceRoutes(root, services);
   registerStream(root, services, hub);
 }
