@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from './store/db.ts';
-import { apiTokens } from './store/schema.ts';
+import { apiTokens, staff } from './store/schema.ts';
 
 export interface Principal {
   organizationId: string;
   role: string;
   tokenId: string;
+  /** The staff member acting, when the token belongs to one (agents, supervisors). */
+  staffId: string | null;
 }
 
 export function hashToken(token: string): string {
@@ -20,10 +22,10 @@ export function newToken(): string {
 export async function principalForToken(tx: Executor, token: string): Promise<Principal | null> {
   if (!token || token.length > 200) return null;
   const [row] = await tx
-    .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, role: apiTokens.role })
+    .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, role: apiTokens.role, staffId: apiTokens.staffId })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
-  return row ? { organizationId: row.organizationId, role: row.role, tokenId: row.id } : null;
+  return row ? { organizationId: row.organizationId, role: row.role, tokenId: row.id, staffId: row.staffId } : null;
 }
 
 /**
@@ -51,4 +53,16 @@ export async function ensureAdminToken(
   const token = newToken();
   await tx.insert(apiTokens).values({ organizationId, name: 'bootstrap admin', tokenHash: hashToken(token), role: 'admin' });
   return { token, created: true };
+}
+
+/**
+ * A sign-in token for one staff member, shown once. It carries the staff member's role, so the
+ * workspace knows who is acting without asking.
+ */
+export async function issueStaffToken(tx: Executor, organizationId: string, staffId: string, name = 'workspace sign-in'): Promise<{ token: string; staffId: string; role: string } | null> {
+  const [member] = await tx.select({ id: staff.id, role: staff.role }).from(staff).where(and(eq(staff.organizationId, organizationId), eq(staff.id, staffId)));
+  if (!member) return null;
+  const token = newToken();
+  await tx.insert(apiTokens).values({ organizationId, name, tokenHash: hashToken(token), role: member.role, staffId: member.id });
+  return { token, staffId: member.id, role: member.role };
 }

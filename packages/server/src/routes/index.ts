@@ -21,6 +21,7 @@ import { registerStream } from './stream.ts';
 import { registerOutboxRoutes } from './outbox.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerWorkspaceRoutes } from './workspace.ts';
+import { registerStaffRoutes } from './staff.ts';
 import {
   askSchema,
   channelEventSchema,
@@ -282,5 +283,6 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   await registerOutboxRoutes(root, services);
   await registerSchedulingRoutes(root, services);
   await registerWorkspaceRoutes(root, services);
+  await registerStaffRoutes(root, services);
   registerStream(root, services, hub);
 }

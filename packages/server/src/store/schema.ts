@@ -72,6 +72,8 @@ export const apiTokens = pgTable(
     /** sha256 of the token; the token itself is shown once. */
     tokenHash: text('token_hash').notNull().unique(),
     role: text('role').notNull(),
+    /** The staff member the token signs in as; null for organisation-level integration tokens. */
+    staffId: uuid('staff_id').references(() => staff.id),
     createdAt: ts('created_at').notNull().defaultNow(),
     revokedAt: ts('revoked_at'),
   },
