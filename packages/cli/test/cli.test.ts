@@ -100,7 +100,8 @@ describe('carethread command line', () => {
     expect(again.stderr).toContain('already exists');
     expect(cli(['demo', '--patients', 'many'], env).status).toBe(2);
     rmSync(dataDir, { recursive: true, force: true });
-  });
+    // Two cold CLI processes, each migrating an embedded database: slow on a loaded machine.
+  }, 180_000);
 
   it('starts on an embedded database with a demo organisation and serves the API', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ct-start-'));

@@ -130,14 +130,11 @@ describe('syntheticPatients', () => {
     expect(given.has('Catherine') && given.has('Kathryn')).toBe(true);
   });
 
-  it('generates 100,000 patients in about two seconds or less', () => {
-    const start = performance.now();
+  // Its speed is measured by the benchmarks (the open-case and context-card loads), not here.
+  it('generates 100,000 patients with unique record numbers', () => {
     const many = syntheticPatients(100_000, 77);
-    const ms = performance.now() - start;
     expect(many).toHaveLength(100_000);
     expect(new Set(many.map((p) => p.mrn)).size).toBe(100_000);
-    // The budget is 2 s; the margin absorbs a busy CI machine running suites in parallel.
-    expect(ms).toBeLessThan(3000);
   });
 });
 
