@@ -1,5 +1,6 @@
 import { cueConjunctions, cueGroups } from './lexicon.ts';
-import { boundedDistance, fold } from './text.ts';
+import { editDistanceWithin } from '@carethread/core';
+import { fold } from './text.ts';
 import { assessUrgency, type UrgentAssessment } from './urgent.ts';
 
 // understand() has usually just assessed the same text; keep the last answer.
@@ -69,7 +70,7 @@ export class Speller {
       const budget = word.length >= 9 ? 2 : 1;
       for (const candidate of this.byFirst.get(word[0]!) ?? []) {
         if (candidate.length < 4) continue;
-        if (boundedDistance(word, candidate, budget) <= budget) {
+        if (editDistanceWithin(word, candidate, budget)) {
           best = candidate;
           break;
         }

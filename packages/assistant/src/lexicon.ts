@@ -1,3 +1,4 @@
+import { MEDICATION_TERMS } from '@carethread/core';
 import { fold } from './text.ts';
 
 /**
@@ -24,8 +25,9 @@ const CUES: Record<string, readonly string[]> = {
     String.raw`\bbump\w*`, String.raw`\bpostpon\w*`, String.raw`\bpospon\w*`, String.raw`\baplaz\w*`, String.raw`\badelant\w*`, String.raw`\brecorr\w*`,
     String.raw`\brearrang\w*`, String.raw`\b(?:different|another|new|other) (?:day|date|time|slot)\b`, String.raw`\botr[ao] (?:fecha|hora|dia|horario)\b`,
     String.raw`\bnueva (?:fecha|hora)\b`, String.raw`\bearlier\b`, String.raw`\blater\b`, String.raw`\bmas (?:temprano|tarde)\b`, String.raw`\binstead\b`,
-    String.raw`\ben (?:lugar|vez) del?\b`, String.raw`\brebook\w*`, String.raw`\btrade\b`, String.raw`\bcan we do\b`, String.raw`\bpodemos hacerla\b`, String.raw`\bpasar (?:mi|la) (?:cita|consulta)\b`, String.raw`\bcant make it\b`, String.raw`\bno puedo (?:ir|asistir|a las)\b`,
-    String.raw`\bno me sirve\b`, String.raw`\bdoesnt work\b`, String.raw`\bcant (?:come|do|make)\b`, String.raw`\bwont make it\b`,
+    String.raw`\ben (?:lugar|vez) del?\b`, String.raw`\brebook\w*`, String.raw`\btrade\b`, String.raw`\bcan we do\b`, String.raw`\bpodemos hacerla\b`, String.raw`\bpasar (?:mi|la|el) (?:cita|consulta|chequeo|turno|visita)\b`, String.raw`\bshift\w*`, String.raw`\bfollowing (?:day|week|month)\b`,
+    String.raw`\b(?:semanas?|dias?) (?:despues|mas tarde|antes)\b`, String.raw`\b(?:la semana|el mes|el dia) siguiente\b`, String.raw`\bcant make it\b`, String.raw`\bno puedo (?:ir|asistir|a las)\b`,
+    String.raw`\bno me (?:sirve|funciona|conviene|acomoda)\b`, String.raw`\b(?:escoger|elegir) otr[ao]\b`, String.raw`\bpick (?:another|a different|a new)\b`, String.raw`\bdoesnt work\b`, String.raw`\bcant (?:come|do|make)\b`, String.raw`\bwont make it\b`,
     String.raw`\bno (?:puedo|llego) (?:el|a las|ese)\b`, String.raw`\bse puede a las\b`, String.raw`\bis \d+ possible\b`,
   ],
   confirm: [
@@ -47,7 +49,10 @@ const CUES: Record<string, readonly string[]> = {
     String.raw`\bwant an? (?:appointment|appt|visit)\b`, String.raw`\bneed an? (?:appointment|appt|visit)\b`, String.raw`\b(?:quiero|necesito|quisiera) (?:una |un )?(?:cita|turno|consulta)\b`,
     String.raw`\bhay (?:citas|espacio|lugar)\b`, String.raw`\bwhat times\b`, String.raw`\bque horarios\b`,
     String.raw`\b(?:anything|something) (?:open|available|on|this|next)\b`, String.raw`\b(?:algo|espacio|lugar) (?:libre|disponible)\b`, String.raw`\bsee me\b`, String.raw`\bbe seen\b`,
-    String.raw`\bme (?:puede|pueden|podria|podrian) (?:ver|atender)\b`, String.raw`\bque me (?:vea|vean|atienda|atiendan)\b`, String.raw`\bsame day\b`, String.raw`\bmismo dia\b`,
+    String.raw`\bme (?:puede|pueden|podria|podrian) (?:ver|atender)\b`, String.raw`\b(?:earliest|soonest|next available)\b`, String.raw`\bslots?\b`,
+    String.raw`\b(?:put|pencil|sign|squeeze|get) (?:me|him|her|them|us|my \w+) (?:down|in|up)\b`, String.raw`\b(?:look at|check out|take a look at|examine) (?:my|his|her|a)\b`,
+    String.raw`\bprimer (?:espacio|hueco|lugar|turno|horario)\b`, String.raw`\blo (?:antes|mas pronto) posible\b`, String.raw`\bcualquier (?:doctor|doctora|medico|medica|proveedor)\b`, String.raw`\bany (?:provider|doctor|physician)\b`,
+    String.raw`\bque me (?:revise|revisen|examine|examinen|chequee|chequeen)\b`, String.raw`\b(?:llevar|traer) a (?:mi|vacunar)\w*`, String.raw`\b(?:a|para) vacunar(?:lo|la|los|las|me|se)?\b`, String.raw`\b(?:me|la|lo|le) (?:anota|anote|anoten|apunta|apunte|apunten)\b`, String.raw`\bque me (?:vea|vean|atienda|atiendan)\b`, String.raw`\bsame day\b`, String.raw`\bmismo dia\b`,
   ],
   appointment: [
     String.raw`\bap+o\w*nt\w*`, String.raw`\bappt\w*`, String.raw`\bvisit\w*`, String.raw`\bcheck ?up\b`, String.raw`\bphysical\b`, String.raw`\b[cs]ita\w*`,
@@ -58,7 +63,7 @@ const CUES: Record<string, readonly string[]> = {
     String.raw`\bpres?cri\w*`, String.raw`\bperscri\w*`, String.raw`\brx\b`, String.raw`\bran out\b`, String.raw`\brun(?:ning)? (?:out|low)\b`, String.raw`\bse me (?:acab|termin)\w*`,
     String.raw`\bme quede sin\b`, String.raw`\bquedan (?:pocas|dos|solo)\b`, String.raw`\bpharmac\w*`, String.raw`\bfarmacia\w*`, String.raw`\bmeds?\b`,
     String.raw`\bmedic(?:ation|ine|amento|ina)\w*`, String.raw`\bpills?\b`, String.raw`\bpastillas?\b`, String.raw`\binhal\w*`, String.raw`\bsupply\b`,
-    String.raw`\balmost (?:out|finished|gone)\b`, String.raw`\bout of my\b`, String.raw`\btablets?\b`, String.raw`\bno (?:tengo|me queda) (?:mas )?(?:insulina|pastillas|medicina|medicamento)\w*`, String.raw`\bya no tengo (?:pastillas|medicina|medicamento)\w*`, String.raw`\bse acaba\w*`,
+    String.raw`\balmost (?:out|finished|gone)\b`, String.raw`\bout of my\b`, String.raw`\btablets?\b`, String.raw`\bno (?:tengo|me queda) (?:mas )?(?:insulina|pastillas|medicina|medicamento)\w*`, String.raw`\bya no tengo (?:pastillas|medicina|medicamento)\w*`, String.raw`\bse acaba\w*`, String.raw`\bmore of my\b`, String.raw`\b(?:need|want|get) (?:some )?more\b`, String.raw`\b(?:necesito|quiero|ocupo) mas\b`,
   ],
   results: [
     String.raw`\bres\w*l?ts?\b`, String.raw`\bresultad\w*`, String.raw`\blabs?\b`, String.raw`\blaboratorio\b`, String.raw`\bblood ?work\b`, String.raw`\btests?\b`,
@@ -86,10 +91,11 @@ const CUES: Record<string, readonly string[]> = {
   ],
   records: [
     String.raw`\brec\w*ds?\b`, String.raw`\bexpediente\w*`, String.raw`\bhistorial\w*`, String.raw`\bhistoria clinica\b`, String.raw`\bregistros?\b`, String.raw`\bchart\b`,
-    String.raw`\bimmuniz\w*`, String.raw`\bvaccin\w*`, String.raw`\bvacun\w*`, String.raw`\bshots\b`, String.raw`\bcartilla\b`, String.raw`\bfax\w*`, String.raw`\bcopy\b`,
+    String.raw`\bimmuniz\w*`, String.raw`\b(?:vaccin\w*|shots?) (?:record|card|history|proof|certificate|form)s?\b`, String.raw`\b(?:registro|historial|comprobante|constancia|certificado|carnet|tarjeta) de (?:vacun|inmuniz)\w*`, String.raw`\bcartilla\b`, String.raw`\bfax\w*`, String.raw`\bcopy\b`,
     String.raw`\bcopia\b`, String.raw`\bsummary\b`, String.raw`\bresumen\b`, String.raw`\bnotes\b`, String.raw`\bnotas\b`, String.raw`\binforme\b`, String.raw`\brelease of information\b`,
     String.raw`\bentrega de informacion\b`, String.raw`\btransfer\w*`, String.raw`\btransferir\b`, String.raw`\bdownload\b`, String.raw`\bdescargar\b`, String.raw`\bproof\b`,
-    String.raw`\bcomprobante\b`, String.raw`\bconstancia\b`, String.raw`\bletter\b`, String.raw`\bcd\b`, String.raw`\bdisco\b`, String.raw`\bimages\b`, String.raw`\bprintout\b`,
+    String.raw`\bcomprobante\b`, String.raw`\bconstancia\b`, String.raw`\bletter\b`, String.raw`\bcd\b`, String.raw`\bdis[ck]o?\b`, String.raw`\bimages\b`, String.raw`\bimagen(?:es)?\b`, String.raw`\bprintout\b`,
+    String.raw`\b(?:on|in) (?:a )?(?:cd|dvd|dis[ck]|usb|thumb drive|flash drive)\b`, String.raw`\ben (?:un )?(?:cd|dvd|disco|usb|memoria)\b`, String.raw`\bcopies\b`, String.raw`\bcopias\b`,
     String.raw`\bmedical history\b`, String.raw`\barchivo medico\b`, String.raw`\bmedical file\b`, String.raw`\bmy file\b`, String.raw`\boperative report\b`, String.raw`\bsend (?:my|a copy)\b`, String.raw`\bmand\w* (?:mi|una copia)\b`,
   ],
   person: [
@@ -122,6 +128,37 @@ const CUES: Record<string, readonly string[]> = {
     String.raw`\bcomplaint\b`, String.raw`\bqueja\b`, String.raw`\bcomentario\b`, String.raw`\bnormal\b`, String.raw`\bside effects?\b`, String.raw`\befectos? secundarios?\b`,
     String.raw`\bcan i take\b`, String.raw`\bpuedo tomar\b`, String.raw`\bshould i\b`, String.raw`\bwithout an? (?:appointment|appt)\b`, String.raw`\bsin cita\b`,
     String.raw`\bwalk in\b`, String.raw`\bon site\b`, String.raw`\ben el edificio\b`, String.raw`\bsell\b`, String.raw`\bvenden\b`, String.raw`\bfax\b`,
+    // Account and contact settings: "change my preferred language" is not a rescheduling.
+    String.raw`\blanguage\b`, String.raw`\bidioma\b`, String.raw`\bpreferen\w*`, String.raw`\bnotification\w*`, String.raw`\bnotificacion\w*`,
+    String.raw`\bcontact (?:info|information|details|preference)\w*`, String.raw`\bdatos de contacto\b`, String.raw`\blast name\b`, String.raw`\bapellido\b`,
+    // Praise and complaints about people are feedback, not a request for them.
+    String.raw`\bcompliment\w*`, String.raw`\bfelicit\w*`, String.raw`\bpraise\b`, String.raw`\belogi\w*`, String.raw`\bshout ?out\b`, String.raw`\bwho (?:helped|took care of|saw|treated) me\b`, String.raw`\bque me (?:atendio|ayudo|trato)\b`,
+    String.raw`\bwonderful\b`, String.raw`\bexcellent\b`, String.raw`\bamazing\b`, String.raw`\bexcelente\b`, String.raw`\bmaravillos[oa]\b`, String.raw`\brude\b`, String.raw`\bgroser[oa]\b`,
+    // What the organisation offers (services), not a booking.
+    String.raw`\bdo you (?:offer|provide|give|sell|do|carry)\b`, String.raw`\bofrec\w*`, String.raw`\bbrind\w*`, String.raw`\bhacen (?:pruebas|examenes|vacunas)\b`,
+  ],
+  /** Someone refusing to pay or cover: with an insurer named, a claim question rather than a bill. */
+  refused: [
+    String.raw`\bdeni\w*`, String.raw`\brechaz\w*`, String.raw`\bneg(?:o|aron|ado|ada)\b`, String.raw`\b(?:won|wont|didnt|did not|doesnt|refus\w*|declin\w*) (?:to )?(?:pay|cover)\b`,
+    String.raw`\bno (?:quiere|quiso|quieren|quisieron|va a|van a|me quiere|me quiso) (?:pagar|cubrir)\b`,
+  ],
+  /** A clinical question (doses, side effects, what is normal): never answered; goes to a person as `other`. */
+  clinical: [
+    String.raw`\bwhat (?:happens|should i do|do i do) if\b`, String.raw`\bque (?:pasa|hago|debo hacer) si\b`, String.raw`\bmiss(?:ed)? (?:a |my |one |two )?(?:dose|pill|shot)\w*`,
+    String.raw`\bforg(?:o|e)t (?:to take|a dose|my (?:pill|dose))\w*`, String.raw`\bse me olvid\w*`, String.raw`\bolvide (?:tomar|la|mi)\b`, String.raw`\bdouble (?:up|dose)\b`,
+    String.raw`\bis (?:it|this|that) (?:ok|okay|safe|normal|bad|dangerous)\b`, String.raw`\bes (?:normal|seguro|peligroso|malo)\b`, String.raw`\bnormal\b`,
+    String.raw`\bcan i (?:take|drink|eat|mix|exercise|stop|skip|crush|split|cut)\b`, String.raw`\bpuedo (?:tomar|beber|comer|mezclar|hacer ejercicio|dejar|partir)\b`, String.raw`\bshould i\b`,
+    String.raw`\b(?:debo|tengo que) (?:tomar|dejar|seguir)\b`, String.raw`\bside effects?\b`, String.raw`\befectos?(?: secundarios?)?\b`, String.raw`\bbetween doses\b`, String.raw`\bcada cuant[oa]s? horas\b`,
+    String.raw`\bwith (?:food|alcohol|milk|coffee)\b`, String.raw`\bcon (?:comida|alcohol|leche|cafe)\b`, String.raw`\binteract\w*`, String.raw`\binteracci\w*`, String.raw`\btogether\b`, String.raw`\bjuntos?\b`,
+  ],
+  /** Vaccines named: a shot to book, a record to send, or a question: the rest of the message decides. */
+  vaccine: [String.raw`\bvaccin\w*`, String.raw`\bvacun\w*`, String.raw`\bshots?\b`, String.raw`\bimmuniz\w*`, String.raw`\binmuniz\w*`, String.raw`\bbooster\b`, String.raw`\brefuerzo\b`],
+  /** A question about the assistant itself ("are you a robot?") is not a request for a person. */
+  about_assistant: [
+    String.raw`\bare (?:you|u) (?:a |an )?(?:real |actual )?(?:robot|bot|human|person|machine|computer|ai|chatbot|program|real|alive)\b`,
+    String.raw`\bis (?:this|that) (?:a |an )?(?:robot|bot|machine|computer|ai|chatbot|recording|automated)\b`, String.raw`\bwho (?:am i|are you)\b`, String.raw`\bam i (?:talking|speaking|chatting|texting) (?:to|with) (?:a |an )?(?:robot|bot|machine|computer|ai|program|human|person)\b`, String.raw`\bwhat are you\b`,
+    String.raw`\beres (?:un |una )?(?:robot|bot|humano|humana|persona|maquina|computadora|programa|real|inteligencia artificial)\b`,
+    String.raw`\bes (?:un |una )?(?:robot|bot|maquina|computadora|grabacion|contestadora)\b`, String.raw`\bquien eres\b`, String.raw`\bestoy (?:hablando|chateando|escribiendo) con (?:un |una )?(?:robot|bot|maquina|computadora|programa|humano|persona)\b`, String.raw`\bque eres\b`,
   ],
   greeting: [
     String.raw`\bh+i+\b`, String.raw`\bhel+o+\b`, String.raw`\bhey\b`, String.raw`\bh?ola+\b`, String.raw`\bholi\b`, String.raw`\bbuen[oa]s?\b`, String.raw`\bgood (?:morning|afternoon|evening|day)\b`,
@@ -140,6 +177,8 @@ export function cueGroups(text: string): string[] {
   const folded = ` ${fold(text.length > 1000 ? text.slice(0, 1000) : text).replace(/'/g, '').replace(/[^\p{L}\p{N}:]+/gu, ' ')} `;
   const out: string[] = [];
   for (const [name, re] of COMPILED) if (re.test(folded)) out.push(name);
+  // A medicine by name ("more of my insulin", "Lipitor"), from core's medication list.
+  if (folded.split(' ').some((w) => w.length > 2 && MEDICATION_TERMS.has(w))) out.push('medication');
   return out;
 }
 
@@ -153,9 +192,21 @@ export function cueConjunctions(groups: readonly string[]): string[] {
   const object = has('appointment') || has('when');
   const out: string[] = [];
   for (const verb of ['cancel', 'reschedule', 'confirm', 'schedule']) {
-    if (has(verb)) out.push(`${verb}&${object ? 'object' : 'alone'}`);
+    if (!has(verb)) continue;
+    out.push(`${verb}&${object ? 'object' : 'alone'}`);
+    // "change my address / preferred language": the verb acts on a setting, not a visit.
+    if (!object && has('admin')) out.push(`${verb}&admin`);
   }
   if (has('person')) out.push(`person&${has('contact') ? 'contact' : 'alone'}`);
-  if (!groups.some((g) => g !== 'when' && g !== 'contact' && g !== 'admin')) out.push('no-request-cue');
+  if (has('person') && has('about_assistant')) out.push('person&about');
+  if (has('person') && has('admin')) out.push('person&admin');
+  if (has('vaccine')) {
+    const with_ = has('records') ? 'records' : has('schedule') || has('appointment') ? 'visit' : has('insurance') ? 'insurance' : has('clinical') || has('admin') ? 'question' : 'alone';
+    out.push(`vaccine&${with_}`);
+  }
+  if (has('clinical') && (has('refill') || has('medication'))) out.push('clinical&medicine');
+  if (has('refused')) out.push(`refused&${has('insurance') ? 'insurance' : 'alone'}`);
+  const neutral = new Set(['when', 'contact', 'admin', 'clinical', 'vaccine', 'about_assistant', 'refused']);
+  if (!groups.some((g) => !neutral.has(g))) out.push('no-request-cue');
   return out;
 }

@@ -35,34 +35,6 @@ export function tokenize(folded: string): Token[] {
   return out;
 }
 
-/**
- * Optimal-string-alignment distance (Levenshtein plus adjacent transposition) when it is at
- * most `max`, otherwise `max + 1`. Fuzzy matching only ever asks "within 1 or 2 edits?".
- */
-export function boundedDistance(a: string, b: string, max: number): number {
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = a.length;
-  const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
-  for (let i = 1; i <= n; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= m; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return Math.min(prev[m]!, max + 1);
-}
-
 /** Edits a word of this length may differ by and still count as the same word. */
 export function typoBudget(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;

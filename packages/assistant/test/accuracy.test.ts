@@ -8,12 +8,11 @@ beforeAll(async () => {
 });
 
 /**
- * The aim is 95 % per language. Measured on this corpus: 94.0 % (en) and 94.0 % (es) on the
- * held-out split, 96–97.6 % in 5-fold cross-validation of the training split (see
- * docs/assistant-nlu.md). The floor below guards against regressions; raise it to the aim
- * once the figure clears it.
+ * The aim, 95 % per language, is met (docs/assistant-nlu.md has the figures, including the
+ * never-trained challenge set, which is the more conservative estimate). A drop below it is
+ * a regression.
  */
-const FLOOR = 0.93;
+const FLOOR = 0.95;
 
 describe('held-out accuracy', () => {
   it.each(['en', 'es'] as const)('%s stays at or above the floor', (language) => {

@@ -149,6 +149,15 @@ describe('entities', () => {
     expect(ofType(soy.entities, 'given_name')[0]!.value).toBe('María');
   });
 
+  it('reads no name in an opinion ("this is ridiculous", "soy mexicana"), but keeps a real one', async () => {
+    for (const text of ['this is ridiculous, I have been waiting an hour', 'soy mexicana y necesito una cita', 'me llamó la enfermera ayer']) {
+      const r = await engine.understand(text, ctx);
+      expect(ofType(r.entities, 'given_name')).toEqual([]);
+    }
+    const grace = await engine.understand('Hi, this is Grace Young, I need a refill', ctx);
+    expect(ofType(grace.entities, 'given_name')[0]!.value).toBe('Grace');
+  });
+
   it('recognises medication names, brands and typos', async () => {
     const r = await engine.understand('I need my Lipitor and my metforman refilled', ctx);
     expect(ofType(r.entities, 'medication').map((e) => [e.text, e.value])).toEqual([

@@ -82,6 +82,58 @@ describe('names', () => {
     expect(names(text)).toEqual({});
   });
 
+  it.each([
+    'this is ridiculous',
+    'This is Ridiculous!!!',
+    'this is unacceptable, I have waited an hour',
+    'This is insane',
+    'this is crazy, nobody answers',
+    'this is a joke',
+    'this is terrible service',
+    'This is the third time I call',
+    "I'm furious",
+    "I'm disappointed with the clinic",
+    'soy mexicana',
+    'Soy estudiante y necesito una cita',
+    'soy jubilado',
+    'Soy nueva aquí',
+    'soy diabético y asmático',
+    'me llamó la enfermera ayer',
+    'Me llamó urgente el doctor',
+    'me llamó ayer alguien de la clínica',
+  ])('no name in an opinion or description: %j', (text) => {
+    expect(names(text)).toEqual({});
+  });
+
+  it.each([
+    ['This is Grace', 'Grace', undefined],
+    ['this is frank miller about my bill', 'Frank', 'Miller'],
+    ['Hi, this is Hope Williams', 'Hope', 'Williams'],
+    ['This is Rose', 'Rose', undefined],
+    ['Hello, this is Bill', 'Bill', undefined],
+    ['this is Dolores Ruiz, I need a refill', 'Dolores', 'Ruiz'],
+    ['Soy Rosa Martínez', 'Rosa', 'Martínez'],
+    ['soy blanca lopez', 'Blanca', 'Lopez'],
+    ['Hola, soy Clara', 'Clara', undefined],
+    ['me llamo Consuelo Pérez', 'Consuelo', 'Pérez'],
+    ['me llamo amparo', 'Amparo', undefined],
+  ])('a real name after "this is" / "soy" / "me llamo" in %j', (text, given, family) => {
+    expect(names(text)).toEqual({ given, ...(family ? { family } : {}) });
+  });
+
+  it('reads every synthetic given name after "this is", "soy" and "me llamo"', () => {
+    const seen = new Set<string>();
+    for (const p of syntheticPatients(1000, 11)) {
+      const given = p.givenName.split(' ')[0]!;
+      if (seen.has(given)) continue;
+      seen.add(given);
+      expect(names(`Hi, this is ${given}`).given).toBe(given);
+      expect(names(`Hola, soy ${given}`).given).toBe(given);
+      expect(names(`me llamo ${given}`).given).toBe(given);
+    }
+    expect(seen.size).toBeGreaterThan(40);
+  });
+
   it('a bare answer fills the name being asked for', () => {
     expect(names('Lopez', { awaiting: 'familyName' })).toEqual({ family: 'Lopez' });
     expect(names('lopez garcia', { awaiting: 'familyName' })).toEqual({ family: 'Lopez Garcia' });

@@ -1,5 +1,5 @@
-import { MEDICATION_TERMS, medicationGeneric } from '../core-bridge.ts';
-import { boundedDistance, foldAligned, tokenize, type Token } from '../text.ts';
+import { editDistanceWithin, MEDICATION_TERMS, medicationGeneric } from '@carethread/core';
+import { foldAligned, tokenize, type Token } from '../text.ts';
 
 /**
  * Medication names (core's built-in list, typos within one or two letters) and the
@@ -30,7 +30,7 @@ export function findMedications(original: string, folded: string = foldAligned(o
       const budget = t.text.length >= 9 ? 2 : 1;
       for (const term of MEDICATION_TERMS) {
         if (term.length < 6 || term[0] !== t.text[0]) continue;
-        if (boundedDistance(t.text, term, budget) <= budget) {
+        if (editDistanceWithin(t.text, term, budget)) {
           generic = medicationGeneric(term);
           confidence = 0.7;
           break;
@@ -93,8 +93,8 @@ function wordMatches(text: string, key: string, stemText: string, stemKey: strin
   if (key.length < 4 || text.length < 4) return 0;
   if (stemKey.length >= 4 && stemText === stemKey) return 0.95;
   const budget = Math.min(2, Math.floor(Math.max(text.length, key.length) / 5));
-  if (budget > 0 && boundedDistance(text, key, budget) <= budget) return 0.85;
-  if (stemKey.length >= 5 && boundedDistance(stemText, stemKey, 1) <= 1) return 0.8;
+  if (budget > 0 && editDistanceWithin(text, key, budget)) return 0.85;
+  if (stemKey.length >= 5 && editDistanceWithin(stemText, stemKey, 1)) return 0.8;
   return 0;
 }
 
@@ -159,7 +159,7 @@ export function findProviders(original: string, folded: string, things: readonly
   const tokens = tokenize(folded);
   const out: LookupHit[] = [];
   for (const p of patterns) {
-    const exactOrTypo = (text: string, key: string) => (text === key ? 1 : key.length >= 5 && boundedDistance(text, key, 1) <= 1 ? 0.85 : 0);
+    const exactOrTypo = (text: string, key: string) => (text === key ? 1 : key.length >= 5 && editDistanceWithin(text, key, 1) ? 0.85 : 0);
     // Full name (given … family), adjacent words.
     if (p.words.length >= 2) {
       const seq = matchSequence(tokens, tokens.map((t) => t.text), { ...p, stems: p.words }, 1);

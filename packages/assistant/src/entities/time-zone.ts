@@ -1,62 +1,21 @@
 /**
- * Wall-clock time in an IANA time zone and back, with nothing but Intl. The recognizers read
+ * Wall-clock time in an IANA time zone and back (core's `zonedParts` reads the clock, so
+ * the assistant and scheduling agree on it). The recognizers read
  * "tomorrow at 3" against a local clock, so we hand them the patient's wall clock and turn
  * their local answers into instants with the patient's offset.
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { isValidTimeZone, zonedParts, type ZonedParts } from '@carethread/core';
 
 /** The zone if Intl knows it, otherwise UTC: a bad setting must not break understanding. */
 export function safeTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return 'UTC';
-  try {
-    formatter(timeZone);
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
+  return timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+export type WallClock = Pick<ZonedParts, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'>;
 
+/** The patient's wall clock at an instant (core's reading, seconds included). */
 export function wallClock(instant: Date, timeZone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour! % 24,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
+  return zonedParts(instant, timeZone);
 }
 
 /** Minutes east of UTC in `timeZone` at `instant`. */

@@ -75,6 +75,52 @@ const NOT_A_NAME = new Set(
   ).split(/\s+/),
 );
 
+/**
+ * Common English and Spanish words (adjectives, adverbs, nouns and verbs) that are not given
+ * names. "This is", "I'm", "soy" and "me llamo" also introduce opinions and descriptions
+ * ("this is ridiculous", "soy mexicana", "me llamó la atención"), so after them the next word
+ * must not be one of these. Words that are also common given names (Grace, Hope, Faith,
+ * Rose, Frank, Bill, Rosa, Blanca, Clara, Dolores, Consuelo, Amparo…) are deliberately
+ * absent: a real name must never be refused. Folded; Spanish adjectives are listed in one
+ * form and their other genders and plurals are added below.
+ */
+const COMMON_WORDS_EN = (
+  'ridiculous absurd unacceptable unbelievable outrageous insane crazy nuts terrible horrible awful stupid useless ' +
+  'pathetic impossible unfair unreasonable inexcusable disgraceful shameful wrong correct incorrect true false weird ' +
+  'strange odd unclear frustrating annoying confusing disappointing insulting exhausting infuriating embarrassing ' +
+  'amazing awesome excellent wonderful fantastic perfect nice helpful unhelpful hard difficult easy expensive cheap ' +
+  'slow fast quick serious critical normal bad worse worst mad furious disappointed fed finished nonsense madness ' +
+  'bullshit crap garbage rubbish joke unreal mine yours ours everything nothing something anything exactly totally ' +
+  'super way extremely seriously literally honestly basically absolutely definitely probably maybe hopefully simply ' +
+  'emergency problem issue question request message reminder appointment mistake error disaster nightmare scam spam ' +
+  'automated recording voicemail second third fourth fifth final another other same different clinic hospital office ' +
+  'pharmacy billing insurance account concerning following regarding taking getting making happening continuing ' +
+  'unacceptable inaccurate annoyed confused worried scared afraid bored lonely stressed overwhelmed desperate ' +
+  'hungry thirsty cold hot dizzy nauseous weak exhausted pregnant breastfeeding vegetarian vegan deaf blind ' +
+  'american mexican cuban spanish english latino latina hispanic citizen resident student teacher employee ' +
+  'retired widowed divorced separated disabled veteran donor volunteer caller customer client'
+).split(' ');
+const COMMON_WORDS_ES = (
+  'ridiculo absurdo inaceptable increible indignante injusto horrible terrible pesimo fatal malo loco tonto estupido ' +
+  'inutil imposible urgente importante grave serio normal correcto incorrecto cierto falso raro extrano confuso ' +
+  'molesto enojado enfadado harto cansado frustrado desesperado preocupado nervioso asustado triste contento ' +
+  'agradecido ocupado listo viejo anciano jubilado pensionado viudo divorciado separado asmatico celiaco ' +
+  'vegetariano vegano discapacitado sordo ciego mudo estudiante maestro empleado trabajador residente ciudadano ' +
+  'inmigrante extranjero mexicano cubano colombiano dominicano puertorriqueno salvadoreno guatemalteco hondureno ' +
+  'venezolano peruano argentino chileno ecuatoriano nicaraguense americano latino hispano estadounidense responsable ' +
+  'tutor medico donante voluntario primerizo todo algo otro mismo demasiado bastante super mareado enfermo ' +
+  'lactante nuevo solo titular beneficiario dependiente cliente usuario'
+).split(' ');
+const COMMON_WORDS = new Set(COMMON_WORDS_EN);
+for (const w of COMMON_WORDS_ES) {
+  COMMON_WORDS.add(w);
+  if (w.endsWith('o')) for (const end of ['a', 'os', 'as']) COMMON_WORDS.add(w.slice(0, -1) + end);
+  else if (w.endsWith('e')) COMMON_WORDS.add(`${w}s`);
+  else COMMON_WORDS.add(`${w}es`);
+}
+// A few Spanish adjectives end in a consonant and take -a in the feminine.
+for (const w of ['espanola', 'espanolas', 'espanoles', 'ingles', 'inglesa', 'francesa', 'frances', 'alemana', 'aleman', 'trabajadora', 'trabajadoras']) COMMON_WORDS.add(w);
+
 /** Words that end a name even when capitalised ("I'm Maria And…", "Soy Ana Y…"). */
 const FUNCTION_WORDS = new Set(['i', 'and', 'but', 'or', 'the', 'a', 'an', 'my', 'me', 'y', 'o', 'pero', 'el', 'un', 'una', 'mi', 'yo']);
 
@@ -89,6 +135,8 @@ interface NameTrigger {
   re: RegExp;
   kind: NameTriggerKind;
   language: Language;
+  /** The first word after it must look like a name, not a common word (see COMMON_WORDS). */
+  nameLike?: boolean;
 }
 
 // Run on folded text. "full" triggers introduce a name explicitly; "weak" ones ("I'm",
@@ -99,9 +147,11 @@ const NAME_TRIGGERS: NameTrigger[] = [
   { re: /\b(?:mi )?(?:primer nombre|nombre de pila)(?: es|:)\s*/g, kind: 'given', language: 'es' },
   { re: /\b(?:mi apellido(?: es|:)|mis apellidos(?: son|:)|apellidos?:)\s*/g, kind: 'family', language: 'es' },
   { re: /\b(?:my (?:full )?name(?: is|'s)|(?:the )?patient'?s name is|patient name is|the name is|name:)\s*/g, kind: 'full', language: 'en' },
-  { re: /\b(?:me llamo|mi nombre(?: completo)? es|el nombre del paciente es|nombre:)\s*/g, kind: 'full', language: 'es' },
-  { re: /\b(?:this is|i'm|i am|im)\s+/g, kind: 'weak', language: 'en' },
-  { re: /\b(?:soy|(?:le |les |te )?habla)\s+/g, kind: 'weak', language: 'es' },
+  { re: /\b(?:mi nombre(?: completo)? es|el nombre del paciente es|nombre:)\s*/g, kind: 'full', language: 'es' },
+  // "me llamo" is explicit, but folded it is also "me llamó" (someone called me).
+  { re: /\bme llamo\s+/g, kind: 'full', language: 'es', nameLike: true },
+  { re: /\b(?:this is|i'm|i am|im)\s+/g, kind: 'weak', language: 'en', nameLike: true },
+  { re: /\b(?:soy|(?:le |les |te )?habla)\s+/g, kind: 'weak', language: 'es', nameLike: true },
 ];
 
 const NAME_TOKEN = /^[\p{L}][\p{L}'’-]*/u;
@@ -131,7 +181,7 @@ interface NameParts {
  * "Miguel Hernández de la Cruz"). Stops at punctuation, digits, a non-name word, or, after
  * a capitalised first word in mixed-case text, at a lower-case word that is not a particle.
  */
-function readName(original: string, pos: number, weak: boolean, familyOnly = false): NameParts | null {
+function readName(original: string, pos: number, weak: boolean, familyOnly = false, nameLike = false): NameParts | null {
   const mixedCase = !isCaseless(original.replace(/[^\p{L}]/gu, ''));
   const tokens: string[] = [];
   const ends: number[] = [];
@@ -157,6 +207,7 @@ function readName(original: string, pos: number, weak: boolean, familyOnly = fal
       // "De la Cruz" is a family name; "de" after "my name is" is not a given name.
       const leadingParticle = familyOnly && PARTICLES.has(folded) && /^\s\p{L}/u.test(after);
       if (!leadingParticle && (NOT_A_NAME.has(folded) || PARTICLES.has(folded) || word.length < 2)) return null;
+      if (nameLike && COMMON_WORDS.has(folded)) return null;
       // After "I'm" / "soy", a lower-case English participle or adverb ("i'm calling",
       // "im tired", "i'm really…") is far likelier than a name.
       if (weak && !capitalised && /(?:ing|ed|ly)$/.test(folded) && folded.length > 4) return null;
@@ -236,7 +287,7 @@ function extractNames(original: string, folded: string, ctx: FactExtractionConte
   for (const hit of hits) {
     if (hit.start < lastEnd) continue;
     const { kind } = hit.trigger;
-    const parts = readName(original, hit.end, kind === 'weak', kind === 'family');
+    const parts = readName(original, hit.end, kind === 'weak', kind === 'family', hit.trigger.nameLike === true);
     if (!parts) continue;
     lastEnd = hit.end;
     spans.push({ start: hit.start, end: parts.end });

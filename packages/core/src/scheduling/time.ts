@@ -15,6 +15,7 @@ export interface ZonedParts {
   day: number;
   hour: number;
   minute: number;
+  second: number;
   weekday: Weekday;
   /** Minutes after local midnight. */
   minuteOfDay: number;
@@ -80,8 +81,9 @@ export function zonedParts(instant: Date, timeZone: string): ZonedParts {
   const day = Number(parts.day);
   const hour = Number(parts.hour) % 24;
   const minute = Number(parts.minute);
+  const second = Number(parts.second);
   const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  return { date, year, month, day, hour, minute, weekday: weekdayOf(date), minuteOfDay: hour * 60 + minute };
+  return { date, year, month, day, hour, minute, second, weekday: weekdayOf(date), minuteOfDay: hour * 60 + minute };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (New York in winter: −5 h). */
@@ -92,24 +94,37 @@ function offsetAt(instantMs: number, timeZone: string): number {
   return asUtc - Math.floor(instantMs / 1000) * 1000;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The instant at which the wall clock in `timeZone` reads `date` `time`. A time skipped by a
- * spring-forward change lands just after the gap; a repeated autumn hour takes its first pass.
+ * The instant at which the wall clock in `timeZone` reads `date` `time`.
+ *
+ * Around a daylight-saving change a wall-clock time can name two instants or none:
+ * - **ambiguous** (the repeated hour when clocks go back): the **earlier** instant, the
+ *   first pass, whichever side of UTC the zone is on (New York 01:30 on 1 Nov 2026 →
+ *   05:30Z; Sydney 02:00 on 2 Apr 2028 → 15:00Z the day before);
+ * - **skipped** (the hour lost when clocks go forward): the instant **after the gap**, read
+ *   with the offset in force before the change, so the time moves forward by the length of
+ *   the gap (New York 02:30 on 8 Mar 2026 → 03:30 EDT), as Temporal's "compatible" does.
+ *
+ * Candidates come from the offsets a day before and a day after: no zone changes its
+ * offset twice within two days, and reading the offset at the naive guess alone picks the
+ * wrong pass for zones east of UTC (the guess then lies after the change).
  */
 export function zonedTimeToInstant(date: string, time: string, timeZone: string): Date {
   const m = ISO_DATE.exec(date);
   if (!m || !isLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
   const minutes = minutesOfTime(time);
   const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Math.floor(minutes / 60), minutes % 60);
-  const first = offsetAt(guess, timeZone);
-  let t = guess - first;
-  const second = offsetAt(t, timeZone);
-  if (second !== first) {
-    const alt = guess - second;
-    // Keep the candidate whose wall clock really reads the requested time, if one does.
-    t = offsetAt(alt, timeZone) === second ? alt : t;
+  const before = offsetAt(guess - DAY_MS, timeZone);
+  const after = offsetAt(guess + DAY_MS, timeZone);
+  let best: number | null = null;
+  for (const offset of [before, after, offsetAt(guess, timeZone)]) {
+    const t = guess - offset;
+    // A candidate counts only if the wall clock at it really reads the requested time.
+    if (offsetAt(t, timeZone) === offset && (best === null || t < best)) best = t;
   }
-  return new Date(t);
+  return new Date(best ?? guess - before);
 }
 
 /** Local midnight at the start of `date` in `timeZone`. */
