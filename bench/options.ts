@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usingPostgres } from './db.ts';
 
-export const BENCHMARKS = ['ingest', 'context-card', 'match-eval'] as const;
+export const BENCHMARKS = ['ingest', 'context-card', 'open-case', 'match-eval', 'nlu', 'assistant'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +20,12 @@ export interface Options {
   cardPatients: number;
   cardEvents: number;
   cardSamples: number;
+  openPatients: number;
+  openMessages: number;
+  openSamples: number;
   matchRuns: number;
+  nluMessages: number;
+  assistantRounds: number;
   febrl: string;
 }
 
@@ -34,7 +39,12 @@ const SIZES: Array<[keyof Options, string, string, number | null, number | null,
   ['cardPatients', '--card-patients', 'BENCH_CARD_PATIENTS', 100_000, 2000, 'patients seeded for `context-card`'],
   ['cardEvents', '--card-events', 'BENCH_CARD_EVENTS', 5000, 300, 'events ingested before `context-card` samples'],
   ['cardSamples', '--card-samples', 'BENCH_CARD_SAMPLES', 1000, 100, 'context cards timed'],
+  ['openPatients', '--open-patients', 'BENCH_OPEN_PATIENTS', 100_000, 1000, 'patients seeded for `open-case`'],
+  ['openMessages', '--open-messages', 'BENCH_OPEN_MESSAGES', 1_000_000, 10_000, 'messages bulk-loaded for `open-case`'],
+  ['openSamples', '--open-samples', 'BENCH_OPEN_SAMPLES', 300, 40, 'cases opened by `open-case`'],
   ['matchRuns', '--match-runs', 'BENCH_MATCH_RUNS', 5, 1, 'timed runs of `match-eval` (median reported)'],
+  ['nluMessages', '--nlu-messages', 'BENCH_NLU_MESSAGES', 2000, 200, 'messages classified by `nlu`'],
+  ['assistantRounds', '--assistant-rounds', 'BENCH_ASSISTANT_ROUNDS', 3, 1, 'times `assistant` plays every assistant scenario'],
   ['seed', '--seed', 'BENCH_SEED', 7, 7, 'seed of the synthetic population and traffic'],
 ];
 
@@ -98,7 +108,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     cardPatients: 0,
     cardEvents: 0,
     cardSamples: 0,
+    openPatients: 0,
+    openMessages: 0,
+    openSamples: 0,
     matchRuns: 0,
+    nluMessages: 0,
+    assistantRounds: 0,
     febrl: febrlGiven ? resolve(febrlGiven) : resolve(REPO_ROOT, '../shared/data/febrl/dataset2.csv'),
   };
   for (const [key, flag, envName, full, quickSize] of SIZES) {

@@ -8,6 +8,9 @@ import { contextCardBenchmark } from './context-card.ts';
 import { abortAll, cleanupAll, describeEngine, usingPostgres } from './db.ts';
 import { ingestBenchmark } from './ingest.ts';
 import { matchEvalBenchmark } from './match-eval.ts';
+import { nluBenchmark } from './nlu.ts';
+import { assistantBenchmark } from './assistant.ts';
+import { openCaseBenchmark } from './open-case.ts';
 import { note, type BenchOutcome } from './measure.ts';
 import { parseOptions, USAGE, UsageError, type BenchmarkName, type Options } from './options.ts';
 
@@ -40,8 +43,14 @@ function runOne(name: BenchmarkName, o: Options): Promise<BenchOutcome> {
       return ingestBenchmark({ events: o.ingestEvents, patients: o.ingestPatients, concurrency: o.concurrency, seed: o.seed, floorSeconds: o.quick ? 0.1 : 1 });
     case 'context-card':
       return contextCardBenchmark({ patients: o.cardPatients, events: o.cardEvents, samples: o.cardSamples, concurrency: o.concurrency, seed: o.seed });
+    case 'open-case':
+      return openCaseBenchmark({ patients: o.openPatients, messages: o.openMessages, samples: o.openSamples, seed: o.seed });
     case 'match-eval':
       return matchEvalBenchmark({ file: o.febrl, runs: o.matchRuns });
+    case 'nlu':
+      return nluBenchmark({ messages: o.nluMessages });
+    case 'assistant':
+      return assistantBenchmark({ rounds: o.assistantRounds });
   }
 }
 

@@ -57,10 +57,10 @@ describe('npm run bench -- --quick --json', () => {
     expect(report.machine).toMatchObject({ node: process.version });
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(String(report.machine.database)).toMatch(process.env.DATABASE_URL?.startsWith('postgres') ? /PostgreSQL/ : /PGlite/);
-    expect(report.benchmarks.map((b) => b.name)).toEqual(['ingest', 'context-card', 'match-eval']);
+    expect(report.benchmarks.map((b) => b.name)).toEqual(['ingest', 'context-card', 'open-case', 'match-eval', 'nlu', 'assistant']);
   });
 
-  it.each(['ingest', 'context-card'])('%s reports a positive figure, floor and ratio', (name) => {
+  it.each(['ingest', 'context-card', 'open-case', 'nlu'])('%s reports a positive figure, floor and ratio', (name) => {
     const b = byName(name);
     expectPositive(b.figure, `${name}.figure`);
     expectPositive(b.floor, `${name}.floor`);
@@ -81,6 +81,25 @@ describe('npm run bench -- --quick --json', () => {
       expect(b.floor).toHaveProperty(key);
     }
     expect(b.figure.samples).toBe(100);
+  });
+
+  it('open-case opens cases through the app and reports percentiles beside the PK + scan floor and the aim', () => {
+    const b = byName('open-case');
+    for (const key of ['p50_ms', 'p95_ms', 'p99_ms']) {
+      expect(b.figure).toHaveProperty(key);
+      expect(b.floor).toHaveProperty(key);
+    }
+    expect(b.figure.samples).toBe(40);
+    expect(b.figure.messages).toBe(10_000);
+    expect(b.figure.aim_met).toMatch(/^(yes|no)$/);
+    expect(b.notes).toMatch(/p95 < 150 ms — (met|NOT met)/);
+  });
+
+  it('nlu times classification beside the keyword-rules floor', () => {
+    const b = byName('nlu');
+    expect(b.figure).toHaveProperty('classify_median_ms');
+    expect(b.floor).toHaveProperty('median_ms');
+    expect(b.figure.messages).toBe(200);
   });
 
   it.runIf(existsSync(FEBRL))('match-eval scores the matcher at F1 ≥ 0.98 beside a parse-and-block floor', () => {

@@ -51,12 +51,9 @@ export function loadCorpus(language: Language): LabelledUtterance[] {
   return cached;
 }
 
-/**
- * The challenge set (`corpus/challenge.json`: `{ "items": [{ "language", "intent", "text" }] }`),
- * written after the corpora to check the figures on text nobody tuned against. Never trained on.
- */
-export function loadChallenge(): LabelledUtterance[] {
-  const url = new URL('../corpus/challenge.json', import.meta.url);
+/** Reads a never-trained check set (`{ "items": [{ "language", "intent", "text" }] }`); [] when absent. */
+function loadCheckSet(file: string): LabelledUtterance[] {
+  const url = new URL(`../corpus/${file}`, import.meta.url);
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(url, 'utf8'));
@@ -65,14 +62,30 @@ export function loadChallenge(): LabelledUtterance[] {
     throw err;
   }
   const items = (document as { items?: unknown }).items;
-  if (!Array.isArray(items)) throw new CorpusError('corpus/challenge.json: "items" must be a list');
+  if (!Array.isArray(items)) throw new CorpusError(`corpus/${file}: "items" must be a list`);
   return items.map((raw, i) => {
     const { language, intent, text } = (raw ?? {}) as { language?: unknown; intent?: unknown; text?: unknown };
     if ((language !== 'en' && language !== 'es') || !isIntent(intent) || typeof text !== 'string' || !text.trim()) {
-      throw new CorpusError(`corpus/challenge.json: item ${i} needs language (en|es), a known intent and text`);
+      throw new CorpusError(`corpus/${file}: item ${i} needs language (en|es), a known intent and text`);
     }
     return { language, intent, text };
   });
+}
+
+/**
+ * The challenge set (`corpus/challenge.json`), written after the first corpora to check the
+ * figures on text nobody tuned against. Never trained on.
+ */
+export function loadChallenge(): LabelledUtterance[] {
+  return loadCheckSet('challenge.json');
+}
+
+/**
+ * The blind set (`corpus/blind.json`), written after the second training round and before
+ * its result was looked at. Never trained on, never tuned against: read only its totals.
+ */
+export function loadBlind(): LabelledUtterance[] {
+  return loadCheckSet('blind.json');
 }
 
 /** Every shipped utterance in every language. */

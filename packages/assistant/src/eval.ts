@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Language } from '@carethread/core';
-import { CORPUS_LANGUAGES, loadChallenge, loadCorpora, splitCorpus, type LabelledUtterance } from './corpus.ts';
+import { CORPUS_LANGUAGES, loadBlind, loadChallenge, loadCorpora, splitCorpus, type LabelledUtterance } from './corpus.ts';
 import { INTENTS, type Intent } from './intents.ts';
 import { createUnderstanding, type UnderstandingEngine } from './understand.ts';
 
@@ -44,6 +44,8 @@ export interface EvalReport {
   languages: Partial<Record<Language, LanguageReport>>;
   /** A separate set written after the corpora and never used for training or tuning. */
   challenge?: Partial<Record<Language, LanguageReport>>;
+  /** A second such set, written after the last training round and never looked at item by item. */
+  blind?: Partial<Record<Language, LanguageReport>>;
   /** Median milliseconds of one classify() over the held-out utterances. */
   median_classify_ms: number;
 }
@@ -124,6 +126,52 @@ export interface EvaluateOptions {
   corpus?: readonly LabelledUtterance[];
   /** Challenge set (default: the shipped one; pass [] to skip). */
   challenge?: readonly LabelledUtterance[];
+  /** Blind set (default: the shipped one; pass [] to skip). */
+  blind?: readonly LabelledUtterance[];
+}
+
+export interface CrossValidationReport {
+  folds: number;
+  /** Utterances in the training split that were cross-validated. */
+  n: number;
+  /** Accuracy of the full path (rules + model) per language, pooled over the folds. */
+  accuracy: Partial<Record<Language, number>>;
+  /** Misclassifications pooled over the folds (per language), most frequent first. */
+  confusions: Partial<Record<Language, Confusion[]>>;
+}
+
+/**
+ * k-fold cross-validation inside the TRAINING split only (the held-out split, the challenge
+ * and blind sets are never touched): within each language and intent, training utterance
+ * number k goes to fold k mod `folds`; each fold is classified by a model trained on the
+ * others. This is the figure to tune against, so that the held-out, challenge and blind
+ * figures stay honest.
+ */
+export async function crossValidate(options: { folds?: number; corpus?: readonly LabelledUtterance[]; onMiss?: (item: LabelledUtterance, predicted: Intent) => void } = {}): Promise<CrossValidationReport> {
+  const folds = options.folds ?? 5;
+  const { train } = splitCorpus(options.corpus ?? loadCorpora());
+  const seen = new Map<string, number>();
+  const foldOf = train.map((item) => {
+    const key = `${item.language}:${item.intent}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    return k % folds;
+  });
+  const rows: Scored[] = [];
+  for (let f = 0; f < folds; f++) {
+    const engine = await createUnderstanding({ examples: train.filter((_, i) => foldOf[i] !== f), warm: false });
+    const scored = await run(engine, train.filter((_, i) => foldOf[i] === f));
+    for (const r of scored) if (r.predicted !== r.item.intent) options.onMiss?.(r.item, r.predicted);
+    rows.push(...scored);
+  }
+  const report = byLanguage(rows);
+  const accuracy: Partial<Record<Language, number>> = {};
+  const confusions: Partial<Record<Language, Confusion[]>> = {};
+  for (const [language, r] of Object.entries(report) as Array<[Language, LanguageReport]>) {
+    accuracy[language] = r.accuracy;
+    confusions[language] = r.confusions;
+  }
+  return { folds, n: rows.length, accuracy, confusions };
 }
 
 export async function evaluate(options: EvaluateOptions = {}): Promise<EvalReport> {
@@ -133,6 +181,8 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvalRepor
   const rows = await run(engine, heldOut, timings);
   const challengeItems = options.challenge ?? loadChallenge();
   const challenge = challengeItems.length ? byLanguage(await run(engine, challengeItems)) : undefined;
+  const blindItems = options.blind ?? loadBlind();
+  const blind = blindItems.length ? byLanguage(await run(engine, blindItems)) : undefined;
   const sorted = timings.sort((a, b) => a - b);
   return {
     held_out_every: 5,
@@ -140,6 +190,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvalRepor
     startup_ms: engine.startupMs,
     languages: byLanguage(rows),
     ...(challenge ? { challenge } : {}),
+    ...(blind ? { blind } : {}),
     median_classify_ms: sorted.length ? round(sorted[Math.floor(sorted.length / 2)]!, 3) : 0,
   };
 }

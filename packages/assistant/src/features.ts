@@ -14,6 +14,7 @@ function urgencyOf(text: string): UrgentAssessment {
   return lastUrgency;
 }
 
+
 function wordsOf(text: string): string[] {
   const folded = fold(text.length > 1000 ? text.slice(0, 1000) : text).replace(/'/g, '');
   return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -83,11 +84,71 @@ export class Speller {
   }
 }
 
+// Negation scope for intents (not symptoms: urgent.ts has its own NegEx). Patients say what
+// they do NOT want next to what they do: "I don't want to cancel, I just need another time",
+// "no necesito cita, necesito mis resultados". A bag of words sees "cancel" and "cita" either
+// way; these mark the words a negation governs so the model can tell the two apart.
+// `can't`/`won't` are deliberately not cues: "can't make it", "won't be coming" are requests.
+const NEGATION_CUES = new Set(['dont', 'not', 'never', 'didnt', 'doesnt', 'no', 'nor', 'isnt', 'arent', 'havent', 'aint', 'ni', 'nunca', 'tampoco']);
+// Words that end a negation's scope: a new subject or a contrast ("…, I just need", "sino", "solo").
+const SCOPE_END = new Set([
+  'i', 'im', 'ive', 'id', 'just', 'only', 'but', 'rather', 'instead', 'so', 'because', 'and', 'please', 'pls', 'what', 'my',
+  'sino', 'pero', 'solo', 'solamente', 'nomas', 'y', 'porque', 'lo', 'mejor', 'mas', 'por',
+]);
+// A second want/need inside the scope starts the affirmed request ("no quiero cancelar quiero cambiar").
+const SCOPE_END_LATER = new Set(['es', 'is', 'its', 'need', 'want', 'needs', 'wanted', 'necesito', 'quiero', 'ocupo', 'quisiera', 'necesitamos', 'queremos']);
+const NEGATION_WINDOW = 6;
+const CLITICS = new Set(['la', 'lo', 'le', 'las', 'los', 'les', 'me', 'te', 'se', 'nos']);
+// Only a negated REQUEST is scoped ("I don't need / no quiero / not calling about X"): a
+// negated topic ("I don't have insurance", "no pills left", "no puedo pagar") is still the topic.
+const REQUEST_VERBS = new Set([
+  'want', 'wanna', 'need', 'needed', 'wanted', 'looking', 'trying', 'asking', 'calling', 'writing', 'texting', 'about', 'for', 'mean', 'request', 'requesting',
+  'quiero', 'queria', 'quisiera', 'necesito', 'necesitaba', 'ocupo', 'busco', 'llamo', 'escribo', 'es', 'era', 'pido', 'estoy', 'vengo', 'hablo',
+]);
+
+/** For each clause's words, which ones a negation cue governs (the cue itself is not marked). */
+export function negationScope(text: string): { words: string[]; negated: boolean[] } {
+  const folded = fold(text.length > 1000 ? text.slice(0, 1000) : text).replace(/'/g, '');
+  const words: string[] = [];
+  const negated: boolean[] = [];
+  for (const clause of folded.split(/[.,;:!?()\n]+|\s-\s/)) {
+    const ws = clause.match(/[\p{L}\p{N}]+/gu) ?? [];
+    let left = 0;
+    let inScope = 0;
+    let pending = false;
+    for (const w of ws) {
+      let mark = false;
+      if (left > 0) {
+        if (SCOPE_END.has(w) || (inScope > 0 && SCOPE_END_LATER.has(w))) left = 0;
+        else {
+          mark = true;
+          left--;
+          inScope++;
+        }
+      }
+      words.push(w);
+      negated.push(mark);
+      if (pending) {
+        // Spanish puts object pronouns between the two: "no la quiero cancelar".
+        pending = CLITICS.has(w);
+        if (REQUEST_VERBS.has(w)) {
+          pending = false;
+          negated[negated.length - 1] = true;
+          left = NEGATION_WINDOW - 1;
+          inScope = 1;
+        }
+      } else if (!mark && NEGATION_CUES.has(w)) pending = true;
+    }
+  }
+  return { words, negated };
+}
+
 /**
  * Lexical features of a message for the linear intent model: folded words (spelling
  * corrected when a speller is given), 5-letter word prefixes (a poor man's stemmer that
  * works for both languages: cancel/cancelar/cancelled), word bigrams, character 3-grams
- * inside words for typos the speller misses, intent cue groups and the urgent rules' verdict.
+ * inside words for typos the speller misses, the first four words, intent cue groups (with
+ * the ones a negated request governs marked apart) and the urgent rules' verdict.
  */
 export function lexicalFeatures(text: string, speller?: Speller): string[] {
   const raw = wordsOf(text);
@@ -105,9 +166,28 @@ export function lexicalFeatures(text: string, speller?: Speller): string[] {
     }
   }
   if (words.length === 1) out.push(`only:${words[0]}`);
+  // The request usually opens the message ("cancel my…", "necesito…"); in a long one the
+  // first words say more than the story after them.
+  for (let i = 0; i < Math.min(words.length, 4); i++) out.push(`f:${words[i]}`);
   // Cue groups count double: they carry what a handful of examples cannot teach.
   const changed = words.some((w, i) => w !== raw[i]);
-  const groups = changed ? [...new Set([...cueGroups(text), ...cueGroups(words.join(' '))])] : cueGroups(text);
+  let groups = changed ? [...new Set([...cueGroups(text), ...cueGroups(words.join(' '))])] : cueGroups(text);
+  // A cue found only inside a negation's scope is negated ("I don't need a refill"): it
+  // becomes N:<group> instead of L:<group>. A cue whose pattern needs the negation word
+  // itself ("no longer need", "ya no necesito") is matched on neither side and stays.
+  const scope = negationScope(text);
+  if (scope.negated.includes(true)) {
+    const spell = (w: string) => (speller ? speller.correct(w) : w);
+    const affirmed = scope.words.map((w, i) => (scope.negated[i] ? '|' : spell(w))).join(' ').replace(/(?:\s*\|\s*)+/g, ' zz ');
+    // (A placeholder word keeps the two sides of a removed span from forming a phrase.)
+    const inScope = scope.words.map((w, i) => (scope.negated[i] ? spell(w) : 'zz')).join(' ');
+    const aff = new Set(cueGroups(affirmed));
+    const neg = new Set(cueGroups(inScope).filter((g) => g !== 'when' && !aff.has(g)));
+    if (neg.size) {
+      groups = groups.filter((g) => !neg.has(g));
+      for (const g of neg) out.push(`N:${g}`, `N:${g}`);
+    }
+  }
   for (const g of groups) out.push(`L:${g}`, `L:${g}`);
   for (const c of cueConjunctions(groups)) out.push(`C:${c}`, `C:${c}`);
   // The urgent rules' verdict, including "a symptom, negated" (which is not an emergency).

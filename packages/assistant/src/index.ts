@@ -23,5 +23,6 @@ export { ruleIntent, type RuleHit } from './rules.ts';
 export { extractEntities, ENTITY_TYPES, type Entity, type EntityContext, type EntityType, type NamedThing, type DateTimeKind } from './entities/index.ts';
 export { chooseLanguage, type LanguageChoice } from './language.ts';
 export { detectFrustration, SentimentScorer, type Frustration, type Sentiment, type SentimentLabel } from './sentiment.ts';
-export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus, type LabelledUtterance } from './corpus.ts';
-export { evaluate, scoreLanguage, type Confusion, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
+export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus, type LabelledUtterance } from './corpus.ts';
+export { crossValidate, evaluate, scoreLanguage, type Confusion, type CrossValidationReport, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
+export * from './dialogue/index.ts';

@@ -50,6 +50,11 @@ const PERSON_WHOLE = new Set([
 
 const PERSON_RE = new RegExp([...PERSON_EN, ...PERSON_ES].join('|'));
 
+/** A message that opens by asking what the assistant is ("are you a real person?", "¿eres un robot?"). */
+const ABOUT_ASSISTANT_RE = /^(?:(?:hi|hello|hey|hola|so|ok|wait|um|uh|eh|oye|pero) )*(?:are (?:you|u)|r u|is (?:this|that)|am i (?:talking|speaking|chatting|texting) (?:to|with)|eres|es (?:esto )?(?:un|una)|estoy (?:hablando|chateando|escribiendo) con)\b/;
+/** …unless it also asks for one ("are you a bot? I want a person"). */
+const ASKS_RE = /\b(?:want|need|let me|can i|could i|may i|get me|transfer|connect|put me|please|pls|quiero|necesito|prefiero|paseme|pasame|comuniqueme|transfierame|por favor)\b/;
+
 /** One-letter replies to an appointment reminder ("reply C to confirm, R to reschedule"). */
 const REPLY_KEYWORDS: Record<string, Intent> = {
   c: 'confirm_appointment',
@@ -111,7 +116,8 @@ export function ruleIntent(text: string): RuleHit | null {
 
   if (PERSON_WHOLE.has(plain)) return { intent: 'speak_to_person', rule: 'person', matched: plain };
   const person = PERSON_RE.exec(plain);
-  if (person) return { intent: 'speak_to_person', rule: 'person', matched: person[0] };
+  // "Are you a real person or a bot?" asks about the assistant, not for a person: the model decides.
+  if (person && !(ABOUT_ASSISTANT_RE.test(plain) && !ASKS_RE.test(plain))) return { intent: 'speak_to_person', rule: 'person', matched: person[0] };
 
   const words = plain.replace(/'/g, '').split(' ');
   const f = formula(words);

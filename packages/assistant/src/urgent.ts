@@ -120,7 +120,7 @@ const RULES: readonly Rule[] = [
   ['cardiac', String.raw`\bheart\s+attack\b`],
   ['cardiac', String.raw`\bcardiac\s+arrest\b`],
   ['cardiac', String.raw`\b(?:pain|numbness|pressure)\s+(?:\w+\s+){0,2}(?:spreading|radiating|going|moving|shooting|running)\s+(?:down|into|to|up|through)\s+(?:${WHO}\s+)?(?:left\s+)?(?:arm|jaw|shoulder)\b`],
-  ['cardiac', String.raw`\bdolor\s+(?:muy\s+)?(?:fuerte\s+|intenso\s+)?(?:de|en\s+el|en\s+mi|del)\s+${PECHO}\b`],
+  ['cardiac', String.raw`\bdolor\s+(?:muy\s+)?(?:(?:fuerte|intenso|aplastante|opresivo|terrible|horrible|severo|agudo)\s+)?(?:de|en\s+el|en\s+mi|del)\s+${PECHO}\b`],
   ['cardiac', String.raw`\bdolor\s+(?:toracico|en\s+el\s+torax)\b`],
   ['cardiac', String.raw`\b(?:me|le|nos)\s+duele\s+(?:mucho\s+|bastante\s+)?el\s+${PECHO}\b`],
   ['cardiac', String.raw`\b(?:presion|opresion|peso|ardor|apreton|dolor)\s+(?:fuerte\s+)?(?:en|sobre)\s+el\s+${PECHO}\b`],
@@ -340,7 +340,7 @@ const NEGATION_CUE =
 
 /** Look negative, are not: they never negate what follows. */
 const PSEUDO_NEGATION =
-  /\b(?:not\s+sure|not\s+certain|not\s+only|not\s+just|no\s+doubt|no\s+idea|(?:don'?t|dont|do\s+not)\s+know|not\s+know|no\s+(?:se|sabemos|sabe)\b|no\s+estoy\s+segur\w*|no\s+solo|no\s+solamente|(?:don'?t|dont|do\s+not)\s+think\s+(?:it'?s|its)\s+just|no\s+creo\s+que\s+sea\s+solo)/g;
+  /\b(?:not\s+sure|not\s+certain|not\s+only|not\s+just|no\s+doubt|no\s+idea|(?:don'?t|dont|do\s+not)\s+know|not\s+know|no\s+(?:se|sabemos|sabe)\b|no\s+estoy\s+segur\w*|no\s+solo|no\s+solamente|no\s+(?:dejo|paro|puedo\s+dejar)\s+de|(?:don'?t|dont|do\s+not)\s+think\s+(?:it'?s|its)\s+just|no\s+creo\s+que\s+sea\s+solo)/g;
 
 /** English "no" followed by a new sentence start is an interjection ("no its chest pain"). */
 const INTERJECTION_NO = /^no\s+(?:i\b|i'm|im\b|it'?s\b|its\b|it\s+is|my\b|he\b|she\b|they\b|we\b|this\b|that\b|the\b|actually\b|really\b)/;

@@ -33,3 +33,25 @@ describe('held-out accuracy', () => {
     for (const c of en.confusions) expect(c.expected).not.toBe(c.predicted);
   });
 });
+
+/**
+ * The never-trained sets: the honest figures (docs/assistant-nlu.md). Floors sit a few
+ * points under what was measured when the blind set was first scored (challenge 92.3 % en /
+ * 96.2 % es, blind 94.3 % en / 89.3 % es), so noise does not fail the build but a real loss
+ * of generalisation does. Never raise them by tuning against these sets' errors.
+ */
+const FRESH_FLOOR = {
+  challenge: { en: 0.88, es: 0.92 },
+  blind: { en: 0.9, es: 0.85 },
+} as const;
+
+describe('accuracy on text never trained on', () => {
+  it.each(['challenge', 'blind'] as const)('%s set stays at or above its floor per language', (set) => {
+    for (const language of ['en', 'es'] as const) {
+      const r = report[set]?.[language];
+      expect(r, `${set} ${language}`).toBeDefined();
+      expect(r!.n).toBeGreaterThanOrEqual(set === 'blind' ? 130 : 50);
+      expect(r!.accuracy, `${set} ${language}`).toBeGreaterThanOrEqual(FRESH_FLOOR[set][language]);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusError, HELD_OUT_EVERY, INTENTS, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus } from '../src/index.ts';
+import { CorpusError, HELD_OUT_EVERY, INTENTS, loadBlind, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus } from '../src/index.ts';
 
 describe('the shipped corpora', () => {
   it('hold several hundred utterances per language for every intent', () => {
@@ -17,6 +17,15 @@ describe('the shipped corpora', () => {
     const all = loadCorpora();
     expect(all.some((i) => i.language === 'es' && /\bappointment\b/.test(i.text))).toBe(true);
     expect(all.some((i) => i.language === 'en' && /\b(?:quiero|necesito)\b/.test(i.text))).toBe(true);
+  });
+
+  it('keep the blind set apart from the training data and the challenge set, every intent covered', () => {
+    const known = new Set([...loadCorpora(), ...loadChallenge()].map((i) => i.text.trim().toLowerCase()));
+    const blind = loadBlind();
+    expect(blind.filter((c) => known.has(c.text.trim().toLowerCase()))).toEqual([]);
+    for (const language of ['en', 'es'] as const) {
+      for (const intent of INTENTS) expect(blind.filter((b) => b.language === language && b.intent === intent).length).toBeGreaterThanOrEqual(8);
+    }
   });
 
   it('keep the challenge set apart from the training data', () => {

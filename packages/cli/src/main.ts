@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, seedScheduling, startCarethread } from '@carethread/server';
+import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
 import { nluCommand } from './commands/nlu.ts';
+import { careImportCommand } from './commands/care.ts';
+import { auditCommand } from './commands/audit.ts';
 import { loadScenarios, replay } from './replay.ts';
 import { ScenarioError } from './scenario.ts';
 
@@ -17,6 +19,10 @@ Usage:
   carethread replay <file-or-dir> [--json]
                                         play journey scenarios through the pipeline
   carethread nlu eval|classify [--json] score the assistant's understanding, or classify stdin lines
+  carethread audit verify|purge [--org S] [--json]
+                                        check the audit log's hash chain (exit 1 on a break), or purge past retention
+  carethread billing|results import <file.csv|file.json> [--org SLUG] [--dry-run] [--json]
+                                        load statements or report statuses (docs/billing-import.md)
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… for PostgreSQL), CARETHREAD_DATA_DIR,
 CARETHREAD_ADMIN_TOKEN, CARETHREAD_DEMO_PATIENTS, CARETHREAD_LOG=1 for request logs.`;
@@ -45,7 +51,10 @@ async function start(): Promise<number> {
   const running = await startCarethread(config, (line) => console.log(`carethread: ${line}`));
   console.log(`carethread: ready at ${running.url}`);
   console.log(`carethread: API reference at ${running.url}/docs`);
-  if (running.adminToken) console.log(`carethread: bootstrap admin token (keep it secret): ${running.adminToken}`);
+  if (running.setupUrl) console.log(`carethread: set up the first administrator (one-time link, 24 hours; keep it secret): ${running.setupUrl}`);
+  for (const d of running.demoSignIns) {
+    console.log(`carethread: demo only — ${d.role} ${d.name} signs in at ${running.url}/app/ as ${d.email} with password ${d.password}`);
+  }
   const stop = async () => {
     console.log('carethread: stopping…');
     await running.close();
@@ -82,6 +91,7 @@ async function demo(args: string[]): Promise<number> {
         onProgress: (done, total) => process.stderr.write(`\rcarethread: ${done}/${total} synthetic patients`),
       });
       await seedScheduling(tx, seeded.organizationId, { days: 14 });
+      await seedCare(tx, seeded.organizationId);
       return seeded;
     });
     process.stderr.write('\n');
@@ -140,6 +150,11 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(args);
       case 'nlu':
         return await nluCommand(args);
+      case 'audit':
+        return await auditCommand(args);
+      case 'billing':
+      case 'results':
+        return await careImportCommand(command, args);
       case undefined:
       case 'help':
       case '--help':

@@ -86,6 +86,7 @@ describe('carethread nlu eval', () => {
     }
     expect(report.held_out_every).toBe(5);
     expect(report.challenge.en.n).toBeGreaterThan(40);
+    expect(report.blind.es.n).toBeGreaterThan(100);
   });
 
   it('prints a readable summary without --json', async () => {
@@ -94,5 +95,6 @@ describe('carethread nlu eval', () => {
     expect(io.stdout()).toMatch(/held-out en: accuracy \d+\.\d%, macro-F1 0\.\d{3}/);
     expect(io.stdout()).toMatch(/held-out es: accuracy/);
     expect(io.stdout()).toContain('cancel_appointment');
+    expect(io.stdout()).toMatch(/blind es: accuracy \d+\.\d%/);
   });
 });

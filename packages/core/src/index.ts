@@ -11,6 +11,14 @@ export * from './request-type.ts';
 export * from './threading.ts';
 export * from './continuation.ts';
 export * from './friction.ts';
+export * from './assistant-metrics.ts';
 export * from './synthetic.ts';
 export * from './scheduling/index.ts';
 export * from './routing/index.ts';
+// agent workspace: canned responses, asks in typed text, the identity check
+export * from './canned.ts';
+export * from './facts/asks-in-text.ts';
+export * from './identity/verify.ts';
+export * from './care/index.ts';
+// de-identification (HIPAA Safe Harbor): structured records, free-text scrubbing, pseudonyms
+export * from './deidentify/index.ts';

@@ -374,3 +374,266 @@ const TEMPLATES: Record<Language, Record<RequestType, readonly Template[]>> = {
 export function syntheticMessage(rng: () => number, requestType: RequestType, language: Language): string {
   return pick(rng, TEMPLATES[language][requestType])(rng);
 }
+
+// ---------------------------------------------------------------------------------------
+// Transcripts with planted identifiers (de-identification tests)
+
+/** The kinds of identifier a synthetic transcript plants, after the 18 of Safe Harbor. */
+export const PLANTED_KINDS = [
+  'name', 'phone', 'fax', 'email', 'address', 'city', 'zip', 'birth_date', 'date', 'age', 'mrn', 'member_id', 'account',
+  'ssn', 'license', 'vehicle', 'device', 'url', 'ip',
+] as const;
+export type PlantedKind = (typeof PLANTED_KINDS)[number];
+
+export interface PlantedIdentifier {
+  kind: PlantedKind;
+  /** The canonical value (E.164 phone, ISO date, the name as written in the record…). */
+  value: string;
+  /** Exactly how it was written in the transcript. */
+  surface: string;
+  /** Whether the record being scrubbed knows it (the patient's own) or only the text does. */
+  known: boolean;
+}
+
+export interface SyntheticTranscript {
+  language: Language;
+  requestType: RequestType;
+  patient: SyntheticPatient;
+  turns: Array<{ actor: 'patient' | 'agent'; text: string }>;
+  planted: PlantedIdentifier[];
+}
+
+const MONTH_NAMES: Record<Language, readonly string[]> = {
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  es: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
+};
+const EN_UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const EN_TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const EN_ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth'];
+const ES_UNITS = ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciséis', 'diecisiete', 'dieciocho', 'diecinueve', 'veinte', 'veintiuno', 'veintidós', 'veintitrés', 'veinticuatro', 'veinticinco', 'veintiséis', 'veintisiete', 'veintiocho', 'veintinueve'];
+const ES_TENS = ['', '', '', 'treinta', 'cuarenta', 'cincuenta', 'sesenta', 'setenta', 'ochenta', 'noventa'];
+
+function enNumber(n: number): string {
+  if (n < 20) return EN_UNITS[n]!;
+  return EN_TENS[Math.floor(n / 10)]! + (n % 10 ? `-${EN_UNITS[n % 10]}` : '');
+}
+function enOrdinal(n: number): string {
+  if (n <= 20) return EN_ORDINALS[n]!;
+  const units = EN_ORDINALS[n % 10]!;
+  return n % 10 ? `${EN_TENS[Math.floor(n / 10)]}-${units}` : n === 30 ? 'thirtieth' : enNumber(n);
+}
+function esNumber(n: number): string {
+  if (n < 30) return ES_UNITS[n]!;
+  return ES_TENS[Math.floor(n / 10)]! + (n % 10 ? ` y ${ES_UNITS[n % 10]}` : '');
+}
+function enYear(y: number): string {
+  if (y >= 2000 && y < 2010) return `two thousand${y % 10 ? ` ${EN_UNITS[y % 10]}` : ''}`;
+  const hi = Math.floor(y / 100);
+  const lo = y % 100;
+  return `${enNumber(hi)} ${lo === 0 ? 'hundred' : lo < 10 ? `oh ${EN_UNITS[lo]}` : enNumber(lo)}`;
+}
+function esYear(y: number): string {
+  const lo = y % 100;
+  const head = y >= 2000 ? 'dos mil' : y >= 1900 ? 'mil novecientos' : 'mil ochocientos';
+  return lo ? `${head} ${esNumber(lo)}` : head;
+}
+
+/** Spelled digit by digit, the way people read numbers out on the phone. */
+function spellDigits(rng: () => number, digits: string, language: Language): string {
+  const words = language === 'en' ? ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] : ES_UNITS.slice(0, 10);
+  return [...digits].map((d) => (d === '0' && language === 'en' && rng() < 0.5 ? 'oh' : words[Number(d)]!)).join(' ');
+}
+
+function phoneSurface(rng: () => number, e164: string, language: Language): string {
+  const n = e164.replace(/^\+1/, '');
+  const [a, b, c] = [n.slice(0, 3), n.slice(3, 6), n.slice(6)];
+  const forms: Array<() => string> = [
+    () => `(${a}) ${b}-${c}`,
+    () => `${a}-${b}-${c}`,
+    () => `${a}.${b}.${c}`,
+    () => `${a} ${b} ${c}`,
+    () => `+1 ${a} ${b} ${c}`,
+    () => `1-${a}-${b}-${c}`,
+    () => `${a}${b}${c}`,
+    () => `+1${n}`,
+    () => `${b}-${c}`,
+    () => `${spellDigits(rng, b, language)}, ${spellDigits(rng, c, language)}`,
+    () => `${a} ${spellDigits(rng, b + c, language)}`,
+    () => (language === 'es' ? `${spellDigits(rng, b, language)}, ${esNumber(Number(c.slice(0, 2)))}, ${esNumber(Number(c.slice(2)))}` : `${spellDigits(rng, a, language)}, ${spellDigits(rng, b, language)}, ${spellDigits(rng, c, language)}`),
+  ];
+  return pick(rng, forms)();
+}
+
+function dateSurface(rng: () => number, iso: string, language: Language): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const mm = String(m).padStart(2, '0');
+  const dd = String(d).padStart(2, '0');
+  const month = MONTH_NAMES[language][m - 1]!;
+  const suffix = d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th';
+  const en: Array<() => string> = [
+    () => `${mm}/${dd}/${y}`,
+    () => `${m}/${d}/${String(y).slice(2)}`,
+    () => `${iso}`,
+    () => `${month} ${d}, ${y}`,
+    () => `${month} ${d}${suffix} ${y}`,
+    () => `${d} ${month} ${y}`,
+    () => `the ${d}${suffix} of ${month}, ${y}`,
+    () => `${month.slice(0, 3)} ${d} ${y}`,
+    () => `${month.toUpperCase()} ${dd} ${y}`,
+    () => `${month} ${enOrdinal(d)} ${enYear(y)}`,
+    () => `${m}-${d}-${y}`,
+    () => `${month} ${d}`,
+  ];
+  const es: Array<() => string> = [
+    () => `${dd}/${mm}/${y}`,
+    () => `${d}/${m}/${String(y).slice(2)}`,
+    () => `${dd}-${mm}-${y}`,
+    () => `${d} de ${month} de ${y}`,
+    () => `${d} de ${month} del ${y}`,
+    () => `el ${d === 1 ? 'primero' : esNumber(d)} de ${month} de ${esYear(y)}`,
+    () => `${month} ${d}, ${y}`,
+    () => `${d} ${month.slice(0, 3)} ${y}`,
+    () => `${dd}.${mm}.${y}`,
+    () => `${d} de ${month[0]!.toUpperCase()}${month.slice(1)}`,
+  ];
+  return pick(rng, language === 'en' ? en : es)();
+}
+
+/** Names no lexicon is likely to list: only context can give them away. */
+const RARE_GIVEN = ['Thaddeus', 'Zbigniew', 'Xiomara', 'Yuridia', 'Eleuterio', 'Brunhilde', 'Quetzalli', 'Ifeoma', 'Oluwaseun', 'Leocadia', 'Anselmo', 'Wilhelmina'];
+const RARE_FAMILY = ['Okonkwo', 'Przybylski', 'Zwickelmeyer', 'Achterberg', 'Iturralde', 'Etxeberria', 'Quispe', 'Nakagawa-Ruiz', 'Villaseñor', 'Oyelaran'];
+const STATES = ['CO', 'CA', 'TX', 'NY', 'FL', 'AZ', 'NM', 'IL', 'WA', 'GA'];
+const SUFFIX_LONG: Record<string, string> = { St: 'Street', Ave: 'Avenue', Rd: 'Road', Blvd: 'Boulevard', Ln: 'Lane', Dr: 'Drive', Ct: 'Court', Way: 'Way', Pl: 'Place' };
+
+/**
+ * One conversation in English or Spanish with identifiers of every kind planted in it, each in
+ * one of many surface forms, among ordinary request text. `planted` lists each one, so a test
+ * can search the scrubbed text for every value and its variants.
+ */
+export function syntheticTranscript(rng: () => number, patient: SyntheticPatient, language: Language = patient.language): SyntheticTranscript {
+  const en = language === 'en';
+  const planted: PlantedIdentifier[] = [];
+  const plant = (kind: PlantedKind, value: string, surface: string, known: boolean) => {
+    planted.push({ kind, value, surface, known });
+    return surface;
+  };
+  const requestType = pick(rng, ['scheduling', 'prescription', 'results', 'billing', 'insurance', 'clinical_question', 'records'] as const);
+  const turns: SyntheticTranscript['turns'] = [];
+  const say = (actor: 'patient' | 'agent', text: string) => turns.push({ actor, text });
+
+  const given = patient.givenName;
+  const family = patient.familyName;
+  const nameForms = en
+    ? [`my name is ${given} ${family}`, `this is ${given} ${family}`, `I'm ${given}`, `my name is ${given.toLowerCase()} ${family.toLowerCase()}`, `${family.toUpperCase()}, ${given.toUpperCase()}`, `${given} ${family} here`]
+    : [`me llamo ${given} ${family}`, `mi nombre es ${given} ${family}`, `soy ${given} ${family}`, `habla ${given}`, `mi nombre es ${given.toLowerCase()} ${family.toLowerCase()}`, `${family}, ${given}`];
+  const nameSurface = pick(rng, nameForms);
+  plant('name', given, nameSurface, true);
+  if (nameSurface.toLowerCase().includes(family.toLowerCase())) plant('name', family, nameSurface, true);
+  say('patient', `${en ? 'Hi,' : 'Hola,'} ${nameSurface}. ${syntheticMessage(rng, requestType, language)}`);
+
+  say('agent', en ? 'Thanks. Can you confirm your date of birth?' : 'Gracias. ¿Me confirma su fecha de nacimiento?');
+  say('patient', `${en ? 'Sure, it is' : 'Claro, es'} ${plant('birth_date', patient.birthDate, dateSurface(rng, patient.birthDate, language), true)}.`);
+
+  say('agent', en ? 'What is the best number to reach you?' : '¿A qué número le podemos llamar?');
+  say('patient', `${en ? 'You can call me at' : 'Me pueden llamar al'} ${plant('phone', patient.phone, phoneSurface(rng, patient.phone, language), true)}${en ? ', after 3 pm' : ', después de las 3'}.`);
+
+  // Someone else: a relative or a doctor, known only from the text.
+  const relGiven = rng() < 0.35 ? pick(rng, RARE_GIVEN) : pick(rng, en ? [...EN_FEMALE, ...EN_MALE] : [...ES_FEMALE, ...ES_MALE]);
+  const relFamily = rng() < 0.35 ? pick(rng, RARE_FAMILY) : pick(rng, en ? EN_FAMILY : ES_FAMILY);
+  const relation = pick(rng, en ? ['my daughter', 'my husband', 'my wife', 'my son', 'my caregiver'] : ['mi hija', 'mi esposo', 'mi esposa', 'mi hijo', 'mi cuidadora']);
+  const relPhone = `+1${pick(rng, ['303', '415', '512', '718', '602'])}55501${String(Math.floor(rng() * 100)).padStart(2, '0')}`;
+  const relForm = pick(rng, [0, 1, 2]);
+  const relSurface = relForm === 0 ? `${relGiven} ${relFamily}` : relForm === 1 ? relGiven : `${relGiven} ${relFamily.toUpperCase()}`;
+  plant('name', relGiven, relSurface, false);
+  if (relSurface.toLowerCase().includes(relFamily.toLowerCase())) plant('name', relFamily, relSurface, false);
+  say(
+    'patient',
+    en
+      ? `If I don't answer, ${relation} ${relSurface} can help, ${plant('phone', relPhone, phoneSurface(rng, relPhone, language), false)}.`
+      : `Si no contesto, ${relation} ${relSurface} me puede ayudar, ${plant('phone', relPhone, phoneSurface(rng, relPhone, language), false)}.`,
+  );
+  const doctor = rng() < 0.4 ? pick(rng, RARE_FAMILY) : pick(rng, en ? EN_FAMILY : ES_FAMILY);
+  const title = pick(rng, en ? ['Dr.', 'Dr', 'Doctor', 'nurse'] : ['Dr.', 'Dra.', 'la doctora', 'el doctor']);
+  say('patient', en ? `${title} ${plant('name', doctor, doctor, false)} told me to write in.` : `${title[0]!.toUpperCase()}${title.slice(1)} ${plant('name', doctor, doctor, false)} me dijo que escribiera.`);
+
+  const fax = `+1${pick(rng, ['212', '305', '617'])}55501${String(Math.floor(rng() * 100)).padStart(2, '0')}`;
+  say('agent', en ? `Please fax the form to ${plant('fax', fax, phoneSurface(rng, fax, 'en'), false)}.` : `Envíe el formulario por fax al ${plant('fax', fax, phoneSurface(rng, fax, 'es'), false)}.`);
+
+  // Email, in the forms people type and say.
+  const [local, domain] = patient.email.split('@') as [string, string];
+  const emailForm = pick(rng, [0, 1, 2, 3, 4, 5]);
+  const dotWord = en ? 'dot' : 'punto';
+  const emailSurface = [
+    patient.email,
+    patient.email.toUpperCase(),
+    `${local.replace(/\./g, ` ${dotWord} `)} ${en ? 'at' : 'arroba'} ${domain.replace(/\./g, ` ${dotWord} `)}`,
+    `${local} (at) ${domain}`,
+    `<${patient.email}>`,
+    `mailto:${patient.email}`,
+  ][emailForm]!;
+  say('patient', `${en ? 'My email is' : 'Mi correo es'} ${plant('email', patient.email, emailSurface, true)}`);
+
+  // Address, city, ZIP.
+  const m = /^(\d+) (.+?) (St|Ave|Rd|Blvd|Ln|Dr|Ct|Way|Pl)(.*)$/.exec(patient.addressLine);
+  const street = m ? m[2]! : 'Oak';
+  const addrForm = pick(rng, [0, 1, 2, 3, 4]);
+  const state = pick(rng, STATES);
+  const addressSurface = m
+    ? [
+        patient.addressLine,
+        `${m[1]} ${street} ${SUFFIX_LONG[m[3]!]}${m[4]}`,
+        patient.addressLine.toLowerCase(),
+        `${patient.addressLine}, ${patient.city}, ${state} ${patient.postcode}`,
+        en ? `${m[1]} ${street} ${m[3]}.` : `Calle ${street} ${m[1]}`,
+      ][addrForm]!
+    : patient.addressLine;
+  say('patient', `${en ? 'I moved, my new address is' : 'Me mudé, mi nueva dirección es'} ${plant('address', patient.addressLine, addressSurface, true)}`);
+  if (addrForm === 3) {
+    plant('city', patient.city, patient.city, true);
+    plant('zip', patient.postcode, patient.postcode, true);
+  }
+  say('patient', en ? `I live in ${plant('city', patient.city, patient.city, true)} now.` : `Ahora vivo en ${plant('city', patient.city, patient.city, true)}.`);
+  say('patient', en ? `Zip code ${plant('zip', patient.postcode, patient.postcode, true)}.` : `Código postal ${plant('zip', patient.postcode, patient.postcode, true)}.`);
+
+  // Record numbers.
+  const mrnDigits = patient.mrn.replace(/\D/g, '');
+  const mrnSurface = pick(rng, [patient.mrn, `MRN ${mrnDigits}`, `mrn: ${mrnDigits}`, `${en ? 'medical record number' : 'número de expediente'} ${mrnDigits}`, mrnDigits.split('').join(' ')]);
+  say('patient', `${en ? 'My chart is' : 'Mi expediente es'} ${plant('mrn', patient.mrn, mrnSurface, true)}.`);
+  const memberDigits = String(100_000_000 + Math.floor(rng() * 899_999_999));
+  const memberPrefix = pick(rng, ['XKZ', 'MBR', 'HP', 'W']);
+  const member = `${memberPrefix}${memberDigits}`;
+  const memberSurface = pick(rng, [member, `${memberPrefix}-${memberDigits.slice(0, 3)}-${memberDigits.slice(3, 6)}-${memberDigits.slice(6)}`, member.toLowerCase(), `${memberPrefix} ${memberDigits}`]);
+  say('patient', `${en ? 'My insurance member ID is' : 'Mi número de afiliado es'} ${plant('member_id', member, memberSurface, false)}`);
+  const account = String(10_000_000 + Math.floor(rng() * 89_999_999));
+  say('agent', `${en ? 'I see account number' : 'Veo la cuenta número'} ${plant('account', account, pick(rng, [account, `${account.slice(0, 4)}-${account.slice(4)}`, `#${account}`]), false)}.`);
+  const ssnDigits = `9${String(Math.floor(rng() * 100)).padStart(2, '0')}${String(10 + Math.floor(rng() * 89))}${String(1000 + Math.floor(rng() * 8999))}`;
+  const ssnSurface = pick(rng, [`${ssnDigits.slice(0, 3)}-${ssnDigits.slice(3, 5)}-${ssnDigits.slice(5)}`, `${ssnDigits.slice(0, 3)} ${ssnDigits.slice(3, 5)} ${ssnDigits.slice(5)}`, ssnDigits]);
+  say('patient', `${en ? 'Do you need my social security number? It is' : '¿Necesita mi número de seguro social? Es'} ${plant('ssn', ssnDigits, ssnSurface, false)}`);
+  const licence = `${pick(rng, ['D', 'S', 'A'])}${String(1_000_000 + Math.floor(rng() * 8_999_999))}`;
+  say('patient', `${en ? "My driver's license is" : 'Mi licencia de conducir es'} ${plant('license', licence, licence, false)}.`);
+  const plate = `${1 + Math.floor(rng() * 9)}${pick(rng, ['ABC', 'KZT', 'MRP', 'XYD'])}${String(100 + Math.floor(rng() * 899))}`;
+  const vin = `1HG${pick(rng, ['CM', 'FA', 'BH'])}8${String(10_000_000_000 + Math.floor(rng() * 89_999_999_999)).slice(0, 11)}`;
+  const vehicle = rng() < 0.5 ? plate : vin;
+  say('patient', `${en ? (vehicle === plate ? 'I parked in the garage, plate' : 'My car VIN is') : vehicle === plate ? 'Dejé el carro en el estacionamiento, placa' : 'El VIN de mi carro es'} ${plant('vehicle', vehicle, vehicle, false)}.`);
+  const serial = `${pick(rng, ['SN', 'PM', 'GX'])}-${String(10_000 + Math.floor(rng() * 89_999))}-${pick(rng, ['X2', 'B7', 'K9'])}`;
+  say('patient', `${en ? 'The serial number of my glucose monitor is' : 'El número de serie de mi glucómetro es'} ${plant('device', serial, serial, false)}.`);
+
+  // Web and network.
+  const slug = `${local.replace(/\./g, '-')}`;
+  const url = pick(rng, [`https://portal.example.org/patients/${slug}`, `www.example.net/~${slug}`, `http://example.com/profile?id=${mrnDigits}`]);
+  say('patient', `${en ? 'I uploaded it at' : 'Lo subí en'} ${plant('url', url, url, false)}`);
+  const ip = rng() < 0.7 ? `10.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}.${1 + Math.floor(rng() * 253)}` : `2001:db8::${Math.floor(rng() * 65535).toString(16)}:7334`;
+  say('agent', `${en ? 'The portal login came from' : 'El acceso al portal vino de'} ${plant('ip', ip, ip, false)}.`);
+
+  // Other dates (admission, discharge, appointments) and an age over 89.
+  const other = new Date(Date.UTC(2019 + Math.floor(rng() * 6), Math.floor(rng() * 12), 1 + Math.floor(rng() * 28))).toISOString().slice(0, 10);
+  say('patient', `${en ? 'I was discharged on' : 'Me dieron de alta el'} ${plant('date', other, dateSurface(rng, other, language), false)}.`);
+  const age = 90 + Math.floor(rng() * 15);
+  // Spelled ages stay below 100, where the word forms are simple.
+  const ageSurface = en
+    ? pick(rng, [`${age} years old`, `${age}-year-old`, age < 100 ? `${enNumber(age)} years old` : `${age} yrs old`])
+    : pick(rng, [`${age} años`, age < 100 ? `${esNumber(age)} años` : `${age} años de edad`]);
+  say('patient', en ? `My mother is ${plant('age', String(age), ageSurface, false)} and lives with me.` : `Mi madre tiene ${plant('age', String(age), ageSurface, false)} y vive conmigo.`);
+  say('agent', en ? 'Thank you, we will take care of it.' : 'Gracias, nos encargamos.');
+  return { language, requestType, patient, turns, planted };
+}

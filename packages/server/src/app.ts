@@ -4,7 +4,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyFormbody from '@fastify/formbody';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { principalForToken, type Principal } from './auth.ts';
+import type { Principal } from './auth.ts';
+import { authenticate } from './auth/authenticate.ts';
 import type { Services } from './pipeline/context.ts';
 import { BadInput } from './pipeline/errors.ts';
 import { RealtimeHub } from './realtime.ts';
@@ -61,21 +62,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Twilio and hosted mail providers post application/x-www-form-urlencoded.
   await app.register(fastifyFormbody);
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith(API_PREFIX)) return;
-    const header = request.headers.authorization;
-    const query = request.query as Record<string, unknown> | undefined;
-    // Browsers cannot set headers on a websocket handshake; the stream takes the token in the query.
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof query?.access_token === 'string' ? query.access_token : '';
-    const principal = token ? await principalForToken(options.services.database.db, token) : null;
-    if (!principal) {
-      return reply.code(401).send({ error: 'unauthorized', message: 'A valid bearer token is required (Authorization: Bearer <token>).' });
-    }
-    request.principal = principal;
-  });
+  // Bearer tokens and staff session cookies (auth/authenticate.ts); pages and webhooks live outside /api/v1.
+  app.addHook('onRequest', async (request, reply) => authenticate(options.services, request, reply));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof BadInput) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (error instanceof BadInput) return reply.code(error.status).send({ ...error.details, error: error.code, message: error.message });
     if (hasZodFastifySchemaValidationErrors(error)) {
       return reply.code(400).send({
         error: 'invalid_request',

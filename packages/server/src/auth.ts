@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from './store/db.ts';
 import { apiTokens, staff } from './store/schema.ts';
+import { apiTokenGrants } from './store/schema-auth.ts';
 
 export interface Principal {
   organizationId: string;
@@ -9,6 +10,12 @@ export interface Principal {
   tokenId: string;
   /** The staff member acting, when the token belongs to one (agents, supervisors). */
   staffId: string | null;
+  /** Integration tokens: the scopes that limit which routes they reach (auth/scopes.ts); absent means unscoped. */
+  scopes?: string[] | null;
+  /** Set when the principal comes from a browser session cookie rather than a bearer token. */
+  sessionId?: string | null;
+  /** A session that must enrol TOTP before anything else. */
+  mfaPending?: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -19,13 +26,24 @@ export function newToken(): string {
   return `ct_${randomBytes(24).toString('base64url')}`;
 }
 
-export async function principalForToken(tx: Executor, token: string): Promise<Principal | null> {
+export async function principalForToken(tx: Executor, token: string, now: Date = new Date()): Promise<Principal | null> {
   if (!token || token.length > 200) return null;
   const [row] = await tx
-    .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, role: apiTokens.role, staffId: apiTokens.staffId })
+    .select({
+      id: apiTokens.id,
+      organizationId: apiTokens.organizationId,
+      role: apiTokens.role,
+      staffId: apiTokens.staffId,
+      scopes: apiTokenGrants.scopes,
+      expiresAt: apiTokenGrants.expiresAt,
+    })
     .from(apiTokens)
+    .leftJoin(apiTokenGrants, and(eq(apiTokenGrants.tokenId, apiTokens.id), eq(apiTokenGrants.organizationId, apiTokens.organizationId)))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
-  return row ? { organizationId: row.organizationId, role: row.role, tokenId: row.id, staffId: row.staffId } : null;
+  if (!row) return null;
+  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return null;
+  // An integration token is always limited to its scopes: without a grant it reaches nothing.
+  return { organizationId: row.organizationId, role: row.role, tokenId: row.id, staffId: row.staffId, scopes: row.scopes ?? (row.role === 'integration' ? [] : null) };
 }
 
 /**

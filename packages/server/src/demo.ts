@@ -4,6 +4,7 @@ import { demographicsOf } from './store/patients.ts';
 import { randomInt } from 'node:crypto';
 import { addEndpoint } from './store/endpoints.ts';
 import { departments, identities, organizations, patientBlocks, patients, staff } from './store/schema.ts';
+import { seedCannedResponses } from './workspace/canned.ts';
 
 export const DEMO_SLUG = 'demo';
 /** The demo organisation's fictional number for SMS and voice. */
@@ -92,5 +93,7 @@ export async function seedOrganization(tx: Executor, options: SeedOptions = {}):
     for (let b = 0; b < blocks.length; b += 5000) await tx.insert(patientBlocks).values(blocks.slice(b, b + 5000)).onConflictDoNothing();
     options.onProgress?.(Math.min(start + BATCH, population.length), population.length);
   }
+  // A starter set of canned responses (en + es) so the workspace has something useful on day one.
+  await seedCannedResponses(tx, organizationId, at);
   return { organizationId, patients: population.length };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ensureAdminToken } from './auth.ts';
+import { prepareFirstRun, type DemoSignIn } from './auth/first-run.ts';
 import { DEMO_SLUG, seedOrganization } from './demo.ts';
 import { createServices, type Services } from './pipeline/context.ts';
 import { RealtimeHub } from './realtime.ts';
@@ -15,7 +16,11 @@ import { twilioSmsTransport } from './channels/twilio/sms.ts';
 import { emailTransport, startSmtpInbound } from './channels/email/index.ts';
 import { portalTransport } from './channels/portal/index.ts';
 import { seedScheduling, startSchedulingJobs } from './scheduling/index.ts';
+import { seedCare } from './care/index.ts';
 import { startRoutingJobs } from './routing/index.ts';
+import { startAuditRetentionJob } from './audit/index.ts';
+import { createUnderstanding } from '@carethread/assistant';
+import { createAssistant } from './assistant/index.ts';
 import type { OutboundTransport } from './outbox/transport.ts';
 
 export { buildApp, API_PREFIX } from './app.ts';
@@ -24,8 +29,16 @@ export { ingestEvent, type IngestResult } from './pipeline/ingest.ts';
 export { askForFact, resolveCase, offerContinuation, replyOnCase, assignCase } from './pipeline/actions.ts';
 export { registerPatient, mergeRecords, undoMerge } from './pipeline/records.ts';
 export { BadInput } from './pipeline/errors.ts';
+// agent workspace: verification (the assistant calls these too), the typed-question check, canned responses, the timeline
+export { verifyIdentity, sendVerificationCode, type VerifyInput, type VerifyResult, type CodeSent } from './pipeline/verification.ts';
+export { askCheckForCase, checkAsksIn, type AskCheck, type KnownValue } from './pipeline/ask-check.ts';
+export { listCanned, createCanned, updateCanned, deleteCanned, renderCannedForCase, seedCannedResponses, STARTER_CANNED_RESPONSES } from './workspace/canned.ts';
+export { patientTimeline, TIMELINE_KINDS, type Timeline, type TimelineItem, type TimelineQuery } from './read/timeline.ts';
 export { caseContextCard, incomingContextCard, type ContextCard } from './read/context-card.ts';
 export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
+// the virtual assistant: the after-ingest hook (attach as services.assistant), its metrics
+export { createAssistant, escalateUrgent, handOff, openAlerts } from './assistant/index.ts';
+export { assistantReport, assistantCaseSummaries } from './read/assistant-metrics.ts';
 export { RealtimeHub } from './realtime.ts';
 export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
 export { seedOrganization, DEMO_SLUG, DEMO_PHONE_NUMBER } from './demo.ts';
@@ -34,7 +47,24 @@ export { organizationForEndpoint, endpointsOf, addEndpoint } from './store/endpo
 export { consentFor, setConsent } from './store/consent.ts';
 export { getOrganizationBySlug } from './store/orgs.ts';
 export { seedScheduling } from './scheduling/index.ts';
+export {
+  createRefillRequest,
+  updateRefillStatus,
+  updateTaskStatus,
+  resultsStatus,
+  requestClinicianCallback,
+  explainStatement,
+  requestPaymentPlan,
+  createCallbackTask,
+  getTask,
+  listTasks,
+  importBilling,
+  importResults,
+  seedCare,
+  type CareTask,
+} from './care/index.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
+export { appendAudit, recordAudit, verifyChain, purgeExpiredAudit, auditRetentionYears, toAuditEvent, auditedRouteList, auditLog, startAuditRetentionJob, type AuditEntry, type AuditRow, type ChainReport } from './audit/index.ts';
 export * as schema from './store/schema.ts';
 export { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 export { PermanentDeliveryError, type OutboundTransport, type OutboundItem } from './outbox/transport.ts';
@@ -83,8 +113,12 @@ export interface Running {
   services: Services;
   url: string;
   organizationId: string;
-  /** The bootstrap admin token, unless the operator supplied their own. */
+  /** No longer created (first-run set-up replaces it): always null, kept for callers that print it. */
   adminToken: string | null;
+  /** `<url>/setup#<one-time code>` while no administrator can sign in (valid 24 hours). */
+  setupUrl: string | null;
+  /** Demo organisation only: staff passwords generated on this start, to print once. */
+  demoSignIns: DemoSignIn[];
   close(): Promise<void>;
 }
 
@@ -93,6 +127,9 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
   await migrateDatabase(database);
   const services = createServices(database, loadSecret(config.dataDir), { settings: settingsFromEnv(process.env, config.port) });
+  // The virtual assistant answers on chat, SMS, voice and portal (per organisation:
+  // settings.assistant.enabled; CARETHREAD_ASSISTANT=0 leaves every answer to people).
+  if (process.env.CARETHREAD_ASSISTANT !== '0') services.assistant = createAssistant(await createUnderstanding());
   let org = await getOrganizationBySlug(database.db, DEMO_SLUG);
   if (!org) {
     log(`Seeding the demo organisation with ${config.demoPatients} synthetic patients…`);
@@ -100,17 +137,15 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
       const { organizationId } = await seedOrganization(tx, { patients: config.demoPatients });
       // Two weeks of clinic hours, so booking works in the demo from the first minute.
       await seedScheduling(tx, organizationId, { days: 14 });
+      // A few synthetic statements and results, so billing and results questions have answers.
+      await seedCare(tx, organizationId);
     });
     org = (await getOrganizationBySlug(database.db, DEMO_SLUG))!;
   }
-  const bootstrap = await ensureAdminToken(database.db, org.id, config.adminToken);
-  // Kept beside the embedded data (owner-only) so a restart can show it again.
-  const tokenFile = join(config.dataDir, 'admin-token');
-  if (bootstrap.created && bootstrap.token) {
-    mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(tokenFile, bootstrap.token, { mode: 0o600 });
-  }
-  const token = config.adminToken ? null : (bootstrap.token ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : null));
+  // Scripts and CI may register a token they know (CARETHREAD_ADMIN_TOKEN); nobody else gets a
+  // bootstrap token: the first administrator is created through a one-time set-up link.
+  if (config.adminToken) await ensureAdminToken(database.db, org.id, config.adminToken);
+  const firstRun = await prepareFirstRun(services, org.id, org.slug === DEMO_SLUG);
   const hub = new RealtimeHub();
   await hub.start(database);
   const app = await buildApp({ services, hub, logger: config.logger });
@@ -125,15 +160,20 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const schedulingJobs = startSchedulingJobs(services);
   // Expires unanswered offers and offers the next waiting case when an agent frees up.
   const routingJobs = startRoutingJobs(services);
+  // Daily: drops audit rows older than the organisation's retention (default six years), keeping a checkpoint.
+  const auditRetention = startAuditRetentionJob(services);
   return {
     app,
     database,
     services,
     url,
     organizationId: org.id,
-    adminToken: token,
+    adminToken: null,
+    setupUrl: firstRun.setupCode ? `${url}/setup#${firstRun.setupCode}` : null,
+    demoSignIns: firstRun.demoSignIns,
     async close() {
       await routingJobs.stop();
+      await auditRetention.stop();
       await schedulingJobs.stop();
       await outboxWorker.stop();
       await smtp?.close();

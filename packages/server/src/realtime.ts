@@ -1,8 +1,10 @@
 import type { Database } from './store/db.ts';
 import { NOTIFY_CHANNEL } from './store/db.ts';
 import { parseChangeNotice, type ChangeNotice } from './store/events.ts';
+import { parseWorkspaceNotice, type WorkspaceNotice } from './store/workspace-notices.ts';
 
 type Listener = (notice: ChangeNotice) => void;
+type WorkspaceListener = (notice: WorkspaceNotice) => void;
 
 /**
  * Fans committed changes out to this process's subscribers. Every process listens on the same
@@ -10,12 +12,14 @@ type Listener = (notice: ChangeNotice) => void;
  */
 export class RealtimeHub {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly workspaceListeners = new Map<string, Set<WorkspaceListener>>();
   private stop: (() => Promise<void>) | null = null;
 
   async start(database: Database): Promise<void> {
     this.stop = await database.listen(NOTIFY_CHANNEL, (payload) => {
       const notice = parseChangeNotice(payload);
       if (notice) this.dispatch(notice);
+      else this.dispatchWorkspace(parseWorkspaceNotice(payload));
     });
   }
 
@@ -23,6 +27,7 @@ export class RealtimeHub {
     await this.stop?.();
     this.stop = null;
     this.listeners.clear();
+    this.workspaceListeners.clear();
   }
 
   /** `caseId` null subscribes to every case of the organisation. */
@@ -35,6 +40,28 @@ export class RealtimeHub {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(key);
     };
+  }
+
+  /** Presence, offer and queue notices of one organisation (see store/workspace-notices.ts). */
+  subscribeWorkspace(organizationId: string, listener: WorkspaceListener): () => void {
+    let set = this.workspaceListeners.get(organizationId);
+    if (!set) this.workspaceListeners.set(organizationId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.workspaceListeners.delete(organizationId);
+    };
+  }
+
+  private dispatchWorkspace(notice: WorkspaceNotice | null): void {
+    if (!notice) return;
+    for (const listener of this.workspaceListeners.get(notice.organizationId) ?? []) {
+      try {
+        listener(notice);
+      } catch {
+        /* one broken subscriber must not starve the others */
+      }
+    }
   }
 
   private dispatch(notice: ChangeNotice): void {

@@ -1,32 +1,114 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-
-interface CaseRow {
-  id: string;
-  requestType: string;
-  status: string;
-  lastChannel: string | null;
-  updatedAt: string;
-}
+import { ApiError, createApi } from './api.ts';
+import { Workspace } from './workspace/Workspace.tsx';
+import { StaffAdmin } from './workspace/StaffAdmin.tsx';
+import { LiveRegion } from './workspace/announce.tsx';
+import type { Me } from './workspace/types.ts';
+import './styles.css';
 
 const TOKEN_KEY = 'carethread.staffToken';
 
-async function api<T>(token: string, path: string): Promise<T> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (res.status === 401) throw new Error('unauthorized');
-  if (!res.ok) throw new Error(`request failed (${res.status})`);
-  return (await res.json()) as T;
+// The supervisor view is written in src/supervisor/ by another part of the team. It is looked up
+// at build time, so the workspace builds (with a placeholder) before that file exists.
+const supervisorModules = import.meta.glob<{ SupervisorView: ComponentType<{ api: <T>(path: string, init?: RequestInit) => Promise<T>; token?: string }> }>('./supervisor/SupervisorView.tsx');
+const supervisorLoader = Object.values(supervisorModules)[0];
+const SupervisorView = supervisorLoader ? lazy(async () => ({ default: (await supervisorLoader()).SupervisorView })) : null;
+
+/** Client-side routes under /app: the page is served for every one of them. */
+export type Route = { name: 'inbox' } | { name: 'case'; caseId: string } | { name: 'supervisor' } | { name: 'staff' };
+
+function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/^\/app\/?/, '');
+  const m = /^cases\/([0-9a-f-]{36})/i.exec(path);
+  if (m) return { name: 'case', caseId: m[1]! };
+  if (path.startsWith('supervisor')) return { name: 'supervisor' };
+  if (path.startsWith('staff')) return { name: 'staff' };
+  return { name: 'inbox' };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case 'case':
+      return `/app/cases/${route.caseId}`;
+    case 'supervisor':
+      return '/app/supervisor';
+    case 'staff':
+      return '/app/staff';
+    default:
+      return '/app/';
+  }
+}
+
+function useRoute(): [Route, (route: Route) => void] {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const onPop = () => setRoute(parseRoute(location.pathname));
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  const navigate = useCallback((next: Route) => {
+    history.pushState(null, '', routePath(next));
+    setRoute(next);
+  }, []);
+  return [route, navigate];
+}
+
+function LanguageButton() {
+  const { t, i18n } = useTranslation();
+  const other = i18n.language === 'es' ? 'en' : 'es';
+  return (
+    <button type="button" className="ghost" onClick={() => void i18n.changeLanguage(other)} lang={other}>
+      {t('language')}
+    </button>
+  );
+}
+
+function SignIn({ error, onToken }: { error: string | null; onToken: (token: string) => void }) {
+  const { t } = useTranslation();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const value = String(new FormData(e.currentTarget).get('token') ?? '').trim();
+    if (value) onToken(value);
+  };
+  return (
+    <main className="signin" id="main">
+      <div className="signin-card">
+        <h1>{t('signInTitle')}</h1>
+        <p className="muted">{t('appName')}</p>
+        <form onSubmit={submit}>
+          <label htmlFor="token">{t('tokenLabel')}</label>
+          <input id="token" name="token" type="password" autoComplete="off" aria-describedby="token-help" required autoFocus />
+          <p id="token-help" className="hint">
+            {t('tokenHelp')}
+          </p>
+          {error ? (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" className="primary">
+            {t('signIn')}
+          </button>
+        </form>
+        <LanguageButton />
+      </div>
+    </main>
+  );
 }
 
 /**
- * The agent workspace shell: sign-in with a staff token, the open cases, language switch. The
- * agent-workspace issue grows this into inbox, conversation, context card and timeline.
+ * The agent workspace: sign-in with a staff token, then the inbox, conversations with the
+ * context card, the supervisor view and (for administrators) staff sign-in tokens.
  */
 export function App() {
   const { t, i18n } = useTranslation();
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
-  const [cases, setCases] = useState<CaseRow[] | null>(null);
+  const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [route, navigate] = useRoute();
+  const api = useMemo(() => (token ? createApi(token) : null), [token]);
+  const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
@@ -34,75 +116,112 @@ export function App() {
   }, [i18n.language, t]);
 
   useEffect(() => {
-    if (!token) return;
-    api<CaseRow[]>(token, '/api/v1/cases?status=open&limit=100').then(setCases, (e: Error) => {
-      setError(e.message === 'unauthorized' ? t('unauthorized') : e.message);
+    if (!api) return;
+    setMe(null);
+    api.get<Me>('/api/v1/me').then(setMe, (e: unknown) => {
+      setError(e instanceof ApiError && e.status === 401 ? t('unauthorized') : t('loadFailed'));
       sessionStorage.removeItem(TOKEN_KEY);
       setToken('');
     });
-  }, [token, t]);
+  }, [api, t]);
 
-  const switchLanguage = () => void i18n.changeLanguage(i18n.language === 'es' ? 'en' : 'es');
+  const signOut = () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setMe(null);
+    setToken('');
+    history.pushState(null, '', '/app/');
+  };
 
-  if (!token) {
-    const submit = (e: FormEvent<HTMLFormElement>) => {
-      e.preventDefault();
-      const value = String(new FormData(e.currentTarget).get('token') ?? '').trim();
-      if (!value) return;
-      sessionStorage.setItem(TOKEN_KEY, value);
-      setError(null);
-      setToken(value);
-    };
+  if (!api) {
     return (
-      <main className="signin">
-        <h1>{t('signInTitle')}</h1>
-        <form onSubmit={submit}>
-          <label htmlFor="token">{t('tokenLabel')}</label>
-          <input id="token" name="token" type="password" autoComplete="off" aria-describedby="token-help" required />
-          <p id="token-help">{t('tokenHelp')}</p>
-          {error ? <p role="alert">{error}</p> : null}
-          <button type="submit">{t('signIn')}</button>
-        </form>
-        <button type="button" onClick={switchLanguage} lang={i18n.language === 'es' ? 'en' : 'es'}>
-          {t('language')}
-        </button>
+      <SignIn
+        error={error}
+        onToken={(value) => {
+          sessionStorage.setItem(TOKEN_KEY, value);
+          setError(null);
+          setToken(value);
+        }}
+      />
+    );
+  }
+  if (!me) {
+    return (
+      <main className="signin" id="main">
+        <p aria-live="polite">{t('loading')}</p>
       </main>
     );
   }
 
-  return (
-    <>
-      <header>
-        <h1>{t('title')}</h1>
-        <button type="button" onClick={switchLanguage} lang={i18n.language === 'es' ? 'en' : 'es'}>
-          {t('language')}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            sessionStorage.removeItem(TOKEN_KEY);
-            setToken('');
+  const canSupervise = me.role === 'supervisor' || me.role === 'admin';
+  const isAdmin = me.role === 'admin';
+  // An administrator without a staff member has no inbox: the supervisor view is home.
+  const effective: Route = !me.staffId && (route.name === 'inbox' || route.name === 'case') ? { name: canSupervise ? 'supervisor' : 'staff' } : route;
+  const go = (next: Route) => {
+    navigate(next);
+    // Move focus to the new screen's main region so keyboard and screen-reader users land there.
+    requestAnimationFrame(() => mainRef.current?.focus());
+  };
+  const link = (target: Route, label: string) => {
+    const current = effective.name === target.name || (target.name === 'inbox' && effective.name === 'case');
+    return (
+      <li>
+        <a
+          href={routePath(target)}
+          aria-current={current ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            go(target);
           }}
         >
-          {t('signOut')}
-        </button>
-      </header>
-      <main>
-        <h2>{t('openCases')}</h2>
-        {cases === null ? (
-          <p aria-live="polite">{t('loading')}</p>
-        ) : cases.length === 0 ? (
-          <p>{t('noCases')}</p>
-        ) : (
-          <ul aria-label={t('openCases')}>
-            {cases.map((c) => (
-              <li key={c.id}>
-                <span>{c.requestType}</span> · <span>{c.lastChannel ?? '—'}</span> · <time dateTime={c.updatedAt}>{new Date(c.updatedAt).toLocaleString(i18n.language)}</time>
-              </li>
-            ))}
+          {label}
+        </a>
+      </li>
+    );
+  };
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('skipToMain')}
+      </a>
+      <header className="topbar">
+        <p className="brand">{t('appName')}</p>
+        <nav aria-label={t('mainNav')}>
+          <ul>
+            {me.staffId ? link({ name: 'inbox' }, t('navInbox')) : null}
+            {canSupervise ? link({ name: 'supervisor' }, t('navSupervisor')) : null}
+            {isAdmin ? link({ name: 'staff' }, t('navStaff')) : null}
           </ul>
+        </nav>
+        <div className="topbar-end">
+          <span className="who">
+            {me.staff?.name ?? t('adminToken')} · {t(`role.${me.role}`, me.role)}
+          </span>
+          <LanguageButton />
+          <button type="button" className="ghost" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1} className={`main main-${effective.name}`}>
+        {effective.name === 'supervisor' ? (
+          <section aria-labelledby="supervisor-title" className="page">
+            <h1 id="supervisor-title">{t('navSupervisor')}</h1>
+            {SupervisorView ? (
+              <Suspense fallback={<p aria-live="polite">{t('loading')}</p>}>
+                <SupervisorView api={api.request} token={api.token} />
+              </Suspense>
+            ) : (
+              <p className="muted">{t('supervisorComing')}</p>
+            )}
+          </section>
+        ) : effective.name === 'staff' ? (
+          <StaffAdmin api={api} />
+        ) : (
+          <Workspace api={api} me={me} caseId={effective.name === 'case' ? effective.caseId : null} go={go} />
         )}
       </main>
+      <LiveRegion />
     </>
   );
 }

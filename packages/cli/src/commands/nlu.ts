@@ -114,6 +114,7 @@ function describe(report: EvalReport): string {
   const lines = [`trained on ${report.trained_on} utterances in ${report.startup_ms} ms; every ${report.held_out_every}th utterance per intent held out; median classify ${report.median_classify_ms} ms`, ''];
   for (const [language, r] of Object.entries(report.languages)) lines.push(...describeLanguage(`held-out ${language}`, r), '');
   for (const [language, r] of Object.entries(report.challenge ?? {})) lines.push(`challenge ${language}: accuracy ${pct(r.accuracy)}, macro-F1 ${r.macro_f1.toFixed(3)} on ${r.n} utterances`);
+  for (const [language, r] of Object.entries(report.blind ?? {})) lines.push(`blind ${language}: accuracy ${pct(r.accuracy)}, macro-F1 ${r.macro_f1.toFixed(3)} on ${r.n} utterances`);
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

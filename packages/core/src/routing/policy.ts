@@ -130,6 +130,8 @@ export interface QueuedCase {
   preferredReason: Extract<OfferReason, 'same_agent' | 'transfer'> | null;
   /** Agents who declined or missed an offer of this case, and when. */
   refusals: Array<{ agentId: string; at: string }>;
+  /** `urgent` (an open urgent-symptoms alert): offered before every other waiting case. */
+  priority?: 'urgent' | 'normal';
 }
 
 export interface PlannedOffer {
@@ -211,6 +213,8 @@ export function compareAgentsForOffer(a: RoutingAgent, b: RoutingAgent): number 
 }
 
 export function compareByWait(a: QueuedCase, b: QueuedCase): number {
+  const urgent = Number(b.priority === 'urgent') - Number(a.priority === 'urgent');
+  if (urgent !== 0) return urgent;
   const d = Date.parse(a.waitingSince) - Date.parse(b.waitingSince);
   if (d !== 0) return d;
   return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0;
@@ -252,20 +256,25 @@ export function planRoutingOffers(queued: readonly QueuedCase[], agents: readonl
     offers.push({ caseId: c.caseId, agentId: agent.id, channel: c.channel, reason, expiresAt: new Date(now.getTime() + seconds * 1000).toISOString() });
   };
 
-  for (const c of ordered) {
-    const rule = ruleFor(c.departmentId);
-    const agent = preferredAgentFor(c, pool, rule, now);
-    if (agent) take(agent, c, c.preferredReason ?? 'same_agent', rule.sameAgentOfferSeconds);
-  }
-  for (const c of ordered) {
-    if (placed.has(c.caseId)) continue;
-    const rule = ruleFor(c.departmentId);
-    let best: RoutingAgent | null = null;
-    for (const agent of pool) {
-      if (!eligibleForQueue(agent, c, rule, now)) continue;
-      if (!best || rank(agent, best) < 0) best = agent;
+  // Urgent cases (an urgent-symptoms alert) are placed completely before any other case,
+  // preferred offers included: an agent's continuity with a routine case never delays them.
+  const groups = [ordered.filter((c) => c.priority === 'urgent'), ordered.filter((c) => c.priority !== 'urgent')];
+  for (const group of groups) {
+    for (const c of group) {
+      const rule = ruleFor(c.departmentId);
+      const agent = preferredAgentFor(c, pool, rule, now);
+      if (agent) take(agent, c, c.preferredReason ?? 'same_agent', rule.sameAgentOfferSeconds);
     }
-    if (best) take(best, c, 'queue', rule.offerSeconds);
+    for (const c of group) {
+      if (placed.has(c.caseId)) continue;
+      const rule = ruleFor(c.departmentId);
+      let best: RoutingAgent | null = null;
+      for (const agent of pool) {
+        if (!eligibleForQueue(agent, c, rule, now)) continue;
+        if (!best || rank(agent, best) < 0) best = agent;
+      }
+      if (best) take(best, c, 'queue', rule.offerSeconds);
+    }
   }
   return offers;
 }

@@ -9,7 +9,13 @@ import {
   type KnownFact,
   type RequestType,
 } from '@carethread/core';
+
+/** How a case was closed: the workspace asks for one on every resolution. */
+export const DISPOSITIONS = ['resolved', 'resolved_first_contact', 'referred', 'no_response', 'duplicate', 'other'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
 import { ChangeSet } from '../store/events.ts';
+import { caseDispositions } from '../store/schema-workspace.ts';
+import { checkAsksIn, messageLanguage } from './ask-check.ts';
 import { identitiesOf } from '../store/patients.ts';
 import { cases, facts, interactions, messages, outbox, staff } from '../store/schema.ts';
 import type { Services } from './context.ts';
@@ -90,7 +96,15 @@ export interface AskOutcome {
 export async function askForFact(services: Services, organizationId: string, caseId: string, input: AskInput): Promise<AskOutcome> {
   return inCase(services, organizationId, caseId, async (changes, caseRow) => {
     await assertStaff(changes, input.staffId);
-    const at = input.at ?? services.now().toISOString();
+    return recordAsk(changes, caseRow, input, input.at ?? services.now().toISOString());
+  });
+}
+
+/** The body of askForFact inside a caller's transaction: replies that ask in words come here too. */
+async function recordAsk(changes: ChangeSet, caseRow: CaseRow, input: AskInput, at: string): Promise<AskOutcome> {
+  const organizationId = changes.organizationId;
+  const caseId = caseRow.id;
+  {
     const interaction = await latestInteraction(changes, caseId, input.interactionId);
     if (input.interactionId && !interaction) throw new BadInput('unknown_interaction', 'That interaction is not part of this case.', 404);
     const all = await knownFacts(changes.tx, organizationId, caseId, caseRow.patientId);
@@ -114,15 +128,15 @@ export async function askForFact(services: Services, organizationId: string, cas
         ? { value: known.value, source: known.source, sourceChannel: known.sourceChannel, observedAt: known.observedAt, verified: known.verified }
         : null,
     };
-  });
+  }
 }
 
 export async function resolveCase(
   services: Services,
   organizationId: string,
   caseId: string,
-  input: { requestType?: RequestType; resolution?: string; staffId?: string; at?: string },
-): Promise<CaseRow> {
+  input: { requestType?: RequestType; resolution?: string; disposition?: Disposition; staffId?: string; at?: string },
+): Promise<CaseRow & { disposition: Disposition | null }> {
   return inCase(services, organizationId, caseId, async (changes, caseRow) => {
     await assertStaff(changes, input.staffId);
     if (caseRow.status === 'merged') throw new BadInput('case_merged', 'This case was folded into another case; resolve that one.', 409);
@@ -147,9 +161,20 @@ export async function resolveCase(
       caseId,
       patientId: caseRow.patientId,
       occurredAt: at,
-      data: { requestType: row!.requestType, staffId: input.staffId ?? null },
+      data: { requestType: row!.requestType, staffId: input.staffId ?? null, disposition: input.disposition ?? null },
     });
-    return row!;
+    // Each resolution is kept with its disposition, so a reopened case still shows how it was closed before.
+    if (input.disposition) {
+      await changes.tx.insert(caseDispositions).values({
+        organizationId,
+        caseId,
+        disposition: input.disposition,
+        requestType: row!.requestType,
+        staffId: input.staffId ?? null,
+        resolvedAt: at,
+      });
+    }
+    return { ...row!, disposition: input.disposition ?? null };
   });
 }
 
@@ -171,13 +196,27 @@ export async function replyOnCase(
   services: Services,
   organizationId: string,
   caseId: string,
-  input: { text: string; actor: 'agent' | 'assistant'; staffId?: string; channel?: Channel; at?: string },
-): Promise<{ messageId: string; outboxId: number | null }> {
+  input: { text: string; actor: 'agent' | 'assistant'; staffId?: string; channel?: Channel; at?: string; sendAnyway?: boolean },
+): Promise<{ messageId: string; outboxId: number | null; asks: Array<{ fact: FactName; outcome: AskOutcome['outcome'] }> }> {
   return inCase(services, organizationId, caseId, async (changes, caseRow) => {
     await assertStaff(changes, input.staffId);
     const at = input.at ?? services.now().toISOString();
     const interaction = await latestInteraction(changes, caseId);
     if (!interaction) throw new BadInput('no_interaction', 'This case has no interaction to reply on yet.', 409);
+    // A person typing a question is asking for facts as surely as a structured ask: the same
+    // rule applies. Known ones hold the message back unless the agent has seen them and insists.
+    const asks: Array<{ fact: FactName; outcome: AskOutcome['outcome'] }> = [];
+    if (input.actor === 'agent') {
+      const checked = await checkAsksIn(changes.tx, organizationId, caseRow, input.text, messageLanguage(input.text, interaction.language), new Date(at));
+      const known = checked.filter((c) => c.known);
+      if (known.length > 0 && !input.sendAnyway) {
+        throw new BadInput('fact_already_known', 'The patient already told us what this message asks for; show them the known value, or send anyway.', 409, { known });
+      }
+      for (const c of checked) {
+        const outcome = await recordAsk(changes, caseRow, { fact: c.fact, actor: 'agent', insist: true, interactionId: interaction.id, staffId: input.staffId, at }, at);
+        asks.push({ fact: c.fact, outcome: outcome.outcome });
+      }
+    }
     const channel = input.channel ?? (interaction.channel as Channel);
     const [msg] = await changes.tx
       .insert(messages)
@@ -214,7 +253,7 @@ export async function replyOnCase(
       outboxId = row!.id;
     }
     await changes.append({ kind: 'message_sent', caseId, patientId: caseRow.patientId, interactionId: interaction.id, occurredAt: at, data: { channel, actor: input.actor } });
-    return { messageId: msg!.id, outboxId };
+    return { messageId: msg!.id, outboxId, asks };
   });
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rulesFactExtractor, type FactExtractor } from '@carethread/core';
+import { rulesFactExtractor, type ChannelEvent, type FactExtractor, type Language } from '@carethread/core';
+import type { IngestResult } from './ingest.ts';
 import type { Database } from '../store/db.ts';
 import { settingsFromEnv, type ChannelSettings } from '../settings.ts';
 
@@ -14,6 +15,21 @@ export interface Services {
   now: () => Date;
   /** Provider credentials, public URL, mail and outbox settings. */
   settings: ChannelSettings;
+  /** The virtual assistant (packages/server/src/assistant): answers after each inbound message. Absent: nobody answers but people. */
+  assistant?: AssistantHook;
+}
+
+/** What the assistant said in answer to one inbound message (the voice adapter speaks it). */
+export interface AssistantTurnResult {
+  replies: string[];
+  language: Language;
+  handedOff: boolean;
+  urgent: boolean;
+  asked: string[];
+}
+
+export interface AssistantHook {
+  afterIngest(services: Services, organizationId: string, event: ChannelEvent, result: IngestResult): Promise<AssistantTurnResult | null>;
 }
 
 export function createServices(database: Database, secret: string, overrides: Partial<Services> = {}): Services {

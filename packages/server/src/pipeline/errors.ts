@@ -7,6 +7,8 @@ export class BadInput extends Error {
     readonly code: string,
     message: string,
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 = 400,
+    /** Extra fields for the response body (e.g. the known values behind a 409). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'BadInput';

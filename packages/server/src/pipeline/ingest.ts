@@ -13,10 +13,11 @@ import {
   type RequestType,
 } from '@carethread/core';
 import { ChangeSet } from '../store/events.ts';
+import { auditChannelWrite } from '../audit/channels.ts';
 import { organizationDirectory, threadingPolicyOf, type OrganizationRow } from '../store/orgs.ts';
 import { getActivePatient } from '../store/patients.ts';
 import { cases, inboundReceipts, interactions, messages, outbox } from '../store/schema.ts';
-import type { Services } from './context.ts';
+import type { AssistantTurnResult, Services } from './context.ts';
 import { BadInput, ContinuationRejected } from './errors.ts';
 import { recordStatedFacts, statedBirthDateConflicts } from './facts.ts';
 import { attachCasePatient, identifyByAddress, identifyByFacts, setInteractionPatient } from './identify.ts';
@@ -41,6 +42,8 @@ export interface IngestResult {
   newCase: boolean;
   requestType: string | null;
   facts: string[];
+  /** The assistant's answer, when one is wired and it answered (see docs/assistant.md). */
+  assistant?: AssistantTurnResult | null;
 }
 
 const EMPTY: IngestResult = {
@@ -66,7 +69,7 @@ export async function ingestEvent(services: Services, organizationId: string, ev
   if (!org) throw new BadInput('unknown_organization', 'No such organization.', 404);
   const from = normaliseAddress(event, org);
   try {
-    return await db.transaction(async (tx) => {
+    const ingested = await db.transaction(async (tx) => {
       const changes = new ChangeSet(tx, organizationId);
       const [receipt] = await tx
         .insert(inboundReceipts)
@@ -103,9 +106,13 @@ export async function ingestEvent(services: Services, organizationId: string, ev
             eq(inboundReceipts.idempotencyKey, event.idempotencyKey),
           ),
         );
+      await auditChannelWrite(tx, organizationId, event, result); // last: holds the audit chain lock only until commit
       await changes.commit();
       return result;
     });
+    // The assistant answers after the message is committed, in transactions of its own.
+    if (services.assistant && !ingested.duplicate) ingested.assistant = await services.assistant.afterIngest(services, organizationId, event, ingested);
+    return ingested;
   } catch (err) {
     if (err instanceof ContinuationRejected && err.code !== 'continuation_rate_limited') {
       await recordContinuationFailure(db, organizationId, err.source, event.occurredAt);

@@ -6,6 +6,7 @@ import { findPatientsByIdentifier, getActivePatient, identitiesOf, type PatientR
 import { cases, departments, interactions, messages } from '../store/schema.ts';
 import { knownFacts } from '../pipeline/facts.ts';
 import { BadInput } from '../pipeline/errors.ts';
+import { dialogueSummary, openAlerts, type CaseAlert } from '../assistant/store.ts';
 
 /** What the next handler sees, before they say a word. */
 export interface ContextCard {
@@ -18,6 +19,11 @@ export interface ContextCard {
     openedAt: string;
     channels: string[];
     replyToken: string;
+    /** `urgent` while an urgent-symptoms alert is open (routing offers it first). */
+    priority?: 'urgent' | 'normal';
+    alerts?: CaseAlert[];
+    /** The virtual assistant's part: still answering, or handed over and why. */
+    assistant?: { mode: string; task: string | null; handoffReason: string | null; turns: number } | null;
   } | null;
   patient: {
     id: string;
@@ -71,6 +77,7 @@ export async function caseContextCard(tx: Executor, organizationId: string, case
   ]);
   const card = await patientPart(tx, organizationId, patient, c.id, now);
   const latest = caseInteractions[0];
+  const [alerts, dialogue] = [await openAlerts(tx, organizationId, c.id), await dialogueSummary(tx, organizationId, c.id)];
   return {
     ...card,
     case: {
@@ -82,6 +89,9 @@ export async function caseContextCard(tx: Executor, organizationId: string, case
       openedAt: c.openedAt,
       channels: [...new Set(caseInteractions.map((i) => i.channel))],
       replyToken: c.replyToken,
+      priority: alerts.some((a) => a.priority === 'urgent') ? 'urgent' : 'normal',
+      alerts,
+      assistant: dialogue,
     },
     assurance: latest?.assurance ?? 'anonymous',
     lastMessages: recent.reverse(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { frictionMetrics, type CaseFrictionSummary, type FrictionMetrics } from '@carethread/core';
+import { frictionMetrics, type AssistantMetrics, type CaseFrictionSummary, type FrictionMetrics } from '@carethread/core';
+import { assistantReport } from './assistant-metrics.ts';
 import type { Executor } from '../store/db.ts';
 
 /**
@@ -38,6 +39,6 @@ export async function frictionReport(
   from: string,
   to: string,
   now: Date,
-): Promise<FrictionMetrics & { from: string; to: string }> {
-  return { from, to, ...frictionMetrics(await caseFrictionSummaries(tx, organizationId, from, to), now) };
+): Promise<FrictionMetrics & { from: string; to: string; assistant: AssistantMetrics }> {
+  return { from, to, ...frictionMetrics(await caseFrictionSummaries(tx, organizationId, from, to), now), assistant: await assistantReport(tx, organizationId, from, to) };
 }

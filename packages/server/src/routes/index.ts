@@ -41,6 +41,7 @@ function principal(request: FastifyRequest): Principal {
 /** Route handlers stay thin: validate, call one domain function, return. */
 export async function registerRoutes(root: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
+  await (await import('../audit/index.ts')).registerAudit(root, services); // first: the audit hook must see every route after it
 
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, database: services.database.kind }));
@@ -284,5 +285,9 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   await registerSchedulingRoutes(root, services);
   await registerWorkspaceRoutes(root, services);
   await registerStaffRoutes(root, services);
+  await (await import('./auth.ts')).registerAuthRoutes(root, services);
+  await (await import('./care.ts')).registerCareRoutes(root, services);
+  await (await import('./workspace-tools.ts')).registerWorkspaceToolRoutes(root, services);
+  await (await import('./analytics.ts')).registerAnalyticsRoutes(root, services);
   registerStream(root, services, hub);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, FACT_NAMES, IDENTIFIER_KINDS, REQUEST_TYPES } from '@carethread/core';
+import { DISPOSITIONS } from '../pipeline/actions.ts';
 
 /** The longest utterance accepted from any channel; longer is refused, not cut. */
 export const MAX_TEXT_LENGTH = 20_000;
@@ -58,6 +59,8 @@ export const resolveSchema = z
   .object({
     requestType: z.enum(REQUEST_TYPES).optional(),
     resolution: z.string().max(500).optional(),
+    /** How it was closed (agent workspace); kept per resolution, so reopened cases keep their history. */
+    disposition: z.enum(DISPOSITIONS).optional(),
     staffId: z.uuid().optional(),
     at: isoTime.optional(),
   })
@@ -70,6 +73,8 @@ export const replySchema = z
     staffId: z.uuid().optional(),
     channel: channelSchema.optional(),
     at: isoTime.optional(),
+    /** The agent has seen the known values this message asks for and sends it anyway (counted as repeat asks). */
+    sendAnyway: z.boolean().optional(),
   })
   .strict();
 

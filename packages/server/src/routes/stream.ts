@@ -4,12 +4,22 @@ import { API_PREFIX } from '../app.ts';
 import type { Services } from '../pipeline/context.ts';
 import { caseContextCard } from '../read/context-card.ts';
 import type { RealtimeHub } from '../realtime.ts';
+import type { ChangeNotice } from '../store/events.ts';
+import { caseLineOf, workspaceFrame, type CaseLineFrame } from './stream-workspace.ts';
 
 const clientFrame = z.union([
   z.object({ type: z.literal('subscribe'), caseId: z.uuid() }).strict(),
   z.object({ type: z.literal('subscribe'), scope: z.literal('organization') }).strict(),
   z.object({ type: z.literal('unsubscribe'), caseId: z.uuid() }).strict(),
 ]);
+
+/** One read per notice, however many organisation sockets this process holds: the hub hands each the same notice object. */
+const caseLines = new WeakMap<ChangeNotice, Promise<CaseLineFrame | null>>();
+function sharedCaseLine(services: Services, notice: ChangeNotice): Promise<CaseLineFrame | null> {
+  let line = caseLines.get(notice);
+  if (!line) caseLines.set(notice, (line = caseLineOf(services.database.db, notice.organizationId, notice.caseId)));
+  return line;
+}
 
 /**
  * Live case updates. A client subscribes to cases (or to the whole organisation) and receives
@@ -44,7 +54,11 @@ export function registerStream(app: FastifyInstance, services: Services, hub: Re
         key,
         hub.subscribe(organizationId, caseId, (notice) => {
           if (!caseId) {
-            send({ type: 'case_updated', caseId: notice.caseId, kinds: notice.kinds });
+            // The workspace's inbox and queue lists update from the case line, read here (never from the notice).
+            sharedCaseLine(services, notice).then(
+              (line) => send({ type: 'case_updated', caseId: notice.caseId, kinds: notice.kinds, ...(line ? { case: line } : {}) }),
+              () => send({ type: 'case_updated', caseId: notice.caseId, kinds: notice.kinds }),
+            );
             return;
           }
           caseContextCard(services.database.db, organizationId, notice.caseId, services.now()).then(
@@ -53,6 +67,8 @@ export function registerStream(app: FastifyInstance, services: Services, hub: Re
           );
         }),
       );
+      // Organisation subscribers are the workspace and supervisor views: they also hear presence, offers and queues.
+      if (!caseId) subscriptions.set('workspace', hub.subscribeWorkspace(organizationId, (notice) => send(workspaceFrame(notice))));
       send({ type: 'subscribed', ...(caseId ? { caseId } : { scope: 'organization' }) });
     });
     socket.on('close', () => {

@@ -14,6 +14,7 @@ import {
 import type { Executor } from '../store/db.ts';
 import { cases, interactions } from '../store/schema.ts';
 import { agentProfiles, caseRouting, routingAssignments, routingOffers, routingRules } from '../store/schema-routing.ts';
+import { caseAlerts } from '../store/schema-assistant.ts';
 
 // Reads that give the routing policy its snapshot. Every query is scoped by organisation.
 
@@ -157,7 +158,12 @@ const WAITING_BATCH = 500;
  */
 export async function casesWithoutOffer(tx: Executor, organizationId: string, now: Date, rules: readonly RoutingRuleRow[]): Promise<QueuedCase[]> {
   const rows = await tx
-    .select({ r: caseRouting, requestType: cases.requestType })
+    .select({
+      r: caseRouting,
+      requestType: cases.requestType,
+      // An open urgent alert (assistant: urgent symptoms) puts the case first.
+      urgent: sql<boolean>`exists (select 1 from ${caseAlerts} a where a.organization_id = ${caseRouting.organizationId} and a.case_id = ${caseRouting.caseId} and a.cleared_at is null and a.priority = 'urgent')`,
+    })
     .from(caseRouting)
     .innerJoin(cases, eq(cases.id, caseRouting.caseId))
     .where(
@@ -169,7 +175,7 @@ export async function casesWithoutOffer(tx: Executor, organizationId: string, no
         sql`not exists (select 1 from ${routingOffers} o where o.case_id = ${caseRouting.caseId} and o.status = 'offered')`,
       ),
     )
-    .orderBy(caseRouting.waitingSince)
+    .orderBy(sql`exists (select 1 from ${caseAlerts} a where a.organization_id = ${caseRouting.organizationId} and a.case_id = ${caseRouting.caseId} and a.cleared_at is null and a.priority = 'urgent') desc`, caseRouting.waitingSince)
     .limit(WAITING_BATCH);
   if (rows.length === 0) return [];
   const longest = Math.max(DEFAULT_ROUTING_RULE.reofferAfterSeconds, ...rules.map((r) => r.reofferAfterSeconds));
@@ -188,7 +194,7 @@ export async function casesWithoutOffer(tx: Executor, organizationId: string, no
         gt(routingOffers.decidedAt, since),
       ),
     );
-  return rows.map(({ r, requestType }) => {
+  return rows.map(({ r, requestType, urgent }) => {
     const refused = refusals.filter((x) => x.caseId === r.caseId && x.at).map((x) => ({ agentId: x.staffId, at: iso(x.at!) }));
     if (r.preferredReason === 'transfer' && r.lastAgentId && r.waitingSince) refused.push({ agentId: r.lastAgentId, at: iso(r.waitingSince) });
     return {
@@ -201,6 +207,7 @@ export async function casesWithoutOffer(tx: Executor, organizationId: string, no
       preferredAgentId: r.preferredAgentId,
       preferredReason: r.preferredReason === 'transfer' ? 'transfer' : r.preferredAgentId ? 'same_agent' : null,
       refusals: refused,
+      priority: urgent === true || (urgent as unknown) === 't' ? 'urgent' : 'normal',
     } satisfies QueuedCase;
   });
 }

@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { events } from './schema.ts';
 import { NOTIFY_CHANNEL, type Executor } from './db.ts';
+import { announceWorkspace } from './workspace-notices.ts';
 
 export type EventKind =
   | 'interaction_started'
@@ -64,6 +65,31 @@ export type EventKind =
   | 'presence_changed'
   | 'agent_profile_changed'
   | 'routing_rule_changed'
+  // care tasks, results and billing (packages/server/src/care)
+  | 'care_task_created'
+  | 'care_task_status_changed'
+  | 'care_patient_notified'
+  | 'lab_results_imported'
+  | 'billing_imported'
+  // agent workspace: verification (packages/server/src/pipeline/verification.ts)
+  | 'patient_verified'
+  | 'verification_failed'
+  | 'verification_code_sent'
+  // virtual assistant (packages/server/src/assistant)
+  | 'assistant_turn'
+  | 'assistant_completed'
+  | 'assistant_handoff'
+  | 'urgent_escalation'
+  // staff sign-in (packages/server/src/auth)
+  | 'staff_signed_in'
+  | 'staff_sign_in_failed'
+  | 'staff_signed_out'
+  | 'staff_locked'
+  | 'staff_mfa_enrolled'
+  | 'admin_setup_completed'
+  | 'api_token_issued'
+  | 'api_token_revoked'
+  | 'oidc_config_changed'
   // friction events (DESIGN.md vocabulary)
   | 'repeat_ask'
   | 'channel_switch'
@@ -124,12 +150,14 @@ export class ChangeSet {
    * NOTIFY is transactional, so subscribers hear of the change only if it commits.
    */
   async commit(): Promise<void> {
+    const written = [...this.pending]; // agent workspace: presence, offer and queue notices derive from these
     if (this.pending.length > 0) await this.tx.insert(events).values(this.pending.splice(0));
     const kinds = [...this.kinds];
     for (const caseId of this.touchedCases) {
       const payload = JSON.stringify({ o: this.organizationId, c: caseId, k: kinds });
       await this.tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${payload})`);
     }
+    await announceWorkspace(this.tx, this.organizationId, written, this.touchedCases);
   }
 }
 

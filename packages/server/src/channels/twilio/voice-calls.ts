@@ -332,3 +332,14 @@ export async function connectAgent(
     ...(queueSeconds !== undefined ? { queueSeconds } : {}),
   });
 }
+
+/** What the caller says (or keys) to the virtual assistant: one message on the call's case. */
+export async function sayToAssistant(
+  services: Services,
+  org: OrganizationRow,
+  call: CallRef,
+  input: { text: string; attempt: number },
+  at: string,
+): Promise<IngestResult> {
+  return ingestEvent(services, org.id, voiceEvent(org, call, at, { kind: 'message', idempotencyKey: `${call.callSid}:assistant:${input.attempt}`, text: input.text }));
+}

@@ -178,3 +178,22 @@ export function failSafeTwiml(language: Language, organizationId: string | null)
 export function emptyTwiml(): string {
   return new VoiceResponse().toString();
 }
+
+/**
+ * The virtual assistant's answer on the phone: its lines spoken in the caller's language, then
+ * a new gather (speech or keypad) whose result comes back to the assistant step.
+ */
+export function assistantTwiml(publicUrl: string, language: Language, lines: string[], attempt: number): string {
+  const r = new VoiceResponse();
+  const gather = r.gather({
+    input: ['dtmf', 'speech'],
+    timeout: 6,
+    speechTimeout: 'auto',
+    language: VOICE_LOCALE[language],
+    actionOnEmptyResult: true,
+    action: voiceUrl(publicUrl, 'assistant', { lang: language, attempt }),
+    method: 'POST',
+  });
+  for (const line of lines) say(gather, language, line);
+  return r.toString();
+}

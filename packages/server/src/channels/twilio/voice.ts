@@ -17,11 +17,16 @@ import {
   recordCallStep,
   sayDetails,
   sayRequest,
+  sayToAssistant,
   startCall,
   type CallRef,
 } from './voice-calls.ts';
 import { MENU_CHOICES, SWITCH_LANGUAGE_KEY, languageOf, otherLanguage, promptsFor, spokenDigits } from './voice-prompts.ts';
+import { and, eq } from 'drizzle-orm';
+import type { IngestResult } from '../../pipeline/ingest.ts';
+import { interactions } from '../../store/schema.ts';
 import {
+  assistantTwiml,
   VOICE_PATH,
   codeRetryTwiml,
   connectingTwiml,
@@ -39,6 +44,8 @@ import {
 const CODE_TRIES = 2;
 /** Menu prompts before a caller who says nothing usable is put through to a person. */
 const MENU_TRIES = 3;
+/** Turns with the virtual assistant on one call before a person takes over. */
+const ASSISTANT_TURNS = 20;
 /** How many things a caller can add while waiting before we stop asking. */
 const DETAILS_TRIES = 5;
 
@@ -158,8 +165,34 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
         text = MENU_CHOICES['0']![language];
       }
       const result = await sayRequest(services, found.org, found.call, { text, attempt, ...(said ? { language: said } : {}) }, now());
+      const answered = assistantAnswer(result);
+      if (answered) return answered;
       const queue = await holdCall(services, found.org.id, found.call.callSid, result.caseId, now());
-      return enqueueTwiml(base(), language, queue, [p.holding], 1);
+      // The assistant may have answered in the language the caller spoke (guidance, a hand-over).
+      const spokenIn = result.assistant?.replies.length ? result.assistant.language : language;
+      return enqueueTwiml(base(), spokenIn, queue, [...(result.assistant?.replies ?? []), promptsFor(spokenIn).holding], 1);
+    });
+
+    // 3a. The virtual assistant's turn: what the caller said or keyed after its question goes
+    // through the same pipeline; its answer is spoken, until it is done or hands over.
+    route('/assistant', async (request, step) => {
+      const found = await callOf(request, step);
+      if (!found) return notInServiceTwiml();
+      const attempt = attemptOf(request, ASSISTANT_TURNS);
+      const digits = (formField(request.body, 'Digits') ?? '').replace(/[#*\s]/g, '').slice(0, 32);
+      const speech = (formField(request.body, 'SpeechResult') ?? '').trim().slice(0, 500);
+      const text = speech || digits;
+      const p = promptsFor(step.language);
+      if (text && attempt < ASSISTANT_TURNS) {
+        const result = await sayToAssistant(services, found.org, found.call, { text, attempt }, now());
+        const answered = assistantAnswer(result, attempt + 1);
+        if (answered) return answered;
+        const queue = await holdCall(services, found.org.id, found.call.callSid, result.caseId, now());
+        return enqueueTwiml(base(), result.assistant?.language ?? step.language, queue, [...(result.assistant?.replies ?? []), p.holding]);
+      }
+      // Silence, or a very long call with the assistant: a person takes over.
+      const queue = await holdCall(services, found.org.id, found.call.callSid, await caseOfCall(found.org.id, found.call.callSid), now());
+      return enqueueTwiml(base(), step.language, queue, [p.holding], 1);
     });
 
     // 3b. What the caller adds before being connected goes on the case; then back to the queue.
@@ -240,6 +273,22 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       return connectingTwiml(step.language);
     }, () => emptyTwiml());
   });
+
+  /** The assistant answered and is still on the call (not handed over): speak and listen again. */
+  function assistantAnswer(result: IngestResult, attempt = 1): string | null {
+    const a = result.assistant;
+    if (!a || a.handedOff || a.replies.length === 0) return null;
+    return assistantTwiml(base(), a.language, a.replies, attempt);
+  }
+
+  async function caseOfCall(organizationId: string, callSid: string): Promise<string | null> {
+    const [row] = await services.database.db
+      .select({ caseId: interactions.caseId })
+      .from(interactions)
+      .where(and(eq(interactions.organizationId, organizationId), eq(interactions.channel, 'voice'), eq(interactions.conversationRef, callSid)))
+      .limit(1);
+    return row?.caseId ?? null;
+  }
 
   async function noteLongWait(organizationId: string, callSid: string, queueSeconds: number, queueSid: string | undefined): Promise<void> {
     await recordCallStep(services, organizationId, callSid, {

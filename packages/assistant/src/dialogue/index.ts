@@ -1,0 +1,29 @@
+// The virtual assistant's dialogue: a pure policy (no I/O) and the words it says in en/es.
+export { decide, parseChoice, parseYesNo, preferencesFrom, INTENT_CONFIDENCE, LONG_MESSAGE_CHARS } from './policy.ts';
+export {
+  catalogue,
+  shapeForChannel,
+  SMS_MAX_CHARS,
+  DEFAULT_CRISIS_GUIDANCE,
+  DEFAULT_EMERGENCY_GUIDANCE,
+  DEFAULT_POISON_GUIDANCE,
+} from './replies.ts';
+export {
+  TASKS,
+  HANDOFF_REASONS,
+  initialDialogueState,
+  type DialogueAction,
+  type DialogueDecision,
+  type DialogueInput,
+  type DialogueSettings,
+  type DialogueState,
+  type Effect,
+  type EmergencyGuidance,
+  type HandoffReason,
+  type HandoffSummary,
+  type MessageUnderstanding,
+  type Observation,
+  type OfferedSlot,
+  type SchedulingPreferences,
+  type Task,
+} from './types.ts';

@@ -1,0 +1,164 @@
+import type { Assurance, Channel, FactName, Language } from '@carethread/core';
+import type { Entity } from '../entities/index.ts';
+import type { Intent } from '../intents.ts';
+import type { UrgentGuidance } from '../urgent.ts';
+
+/** The routine requests the assistant can carry to the end by itself. */
+export const TASKS = ['schedule', 'reschedule', 'cancel', 'confirm', 'refill', 'results', 'billing'] as const;
+export type Task = (typeof TASKS)[number];
+
+export const HANDOFF_REASONS = ['requested', 'misunderstood', 'low_confidence', 'frustration', 'urgent', 'verification_failed', 'not_automated', 'unavailable'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+/** A slot offered to the patient, as the executor found and labelled it (in the patient's zone and language). */
+export interface OfferedSlot {
+  id: string;
+  start: string;
+  label: string;
+}
+
+export interface SchedulingPreferences {
+  /** Local calendar days (YYYY-MM-DD), inclusive. */
+  earliestDate?: string;
+  latestDate?: string;
+  partsOfDay?: Array<'morning' | 'afternoon' | 'evening'>;
+  providerId?: string;
+  departmentId?: string;
+}
+
+/** What is remembered between turns, per case. Plain JSON: stored as is. */
+export interface DialogueState {
+  version: 1;
+  /** active: the assistant answers; handed_off / urgent: a person has it, the assistant is quiet. */
+  mode: 'active' | 'handed_off' | 'urgent';
+  language: Language | null;
+  task: Task | null;
+  /** What the last question waits for. */
+  awaiting: { kind: 'fact'; fact: FactName } | { kind: 'choice' } | { kind: 'yes_no' } | null;
+  /** Consecutive turns the assistant did not understand. */
+  misunderstandings: number;
+  turns: number;
+  /** Short codes of what was tried, for the hand-off summary ("asked:medication", "offered_slots"). */
+  tried: string[];
+  /** Facts the assistant asked for in this case (each at most once, by construction). */
+  asked: FactName[];
+  offered: OfferedSlot[];
+  preferences: SchedulingPreferences;
+  /** The appointment a reschedule / cancel / confirm is about. */
+  appointment: { id: string; label: string } | null;
+  completed: Task[];
+  handoffReason: HandoffReason | null;
+  /** The assistant asked for a verification it could not obtain. */
+  verificationFailed: boolean;
+}
+
+export function initialDialogueState(): DialogueState {
+  return {
+    version: 1,
+    mode: 'active',
+    language: null,
+    task: null,
+    awaiting: null,
+    misunderstandings: 0,
+    turns: 0,
+    tried: [],
+    asked: [],
+    offered: [],
+    preferences: {},
+    appointment: null,
+    completed: [],
+    handoffReason: null,
+    verificationFailed: false,
+  };
+}
+
+/** The parts of an understanding the dialogue reads (a subset of `Understanding`). */
+export interface MessageUnderstanding {
+  text: string;
+  language: Language;
+  languageConfidence?: number;
+  intent: Intent;
+  confidence: number;
+  entities: readonly Entity[];
+  frustration: boolean;
+  urgent: { urgent: boolean; guidance?: UrgentGuidance; category?: string };
+}
+
+export interface EmergencyGuidance {
+  en: string;
+  es: string;
+}
+
+export interface DialogueSettings {
+  orgName: string;
+  emergencyGuidance: EmergencyGuidance;
+  /** Said for suicidal thoughts and similar (988 in the US). */
+  crisisGuidance: EmergencyGuidance;
+  poisonGuidance: EmergencyGuidance;
+}
+
+/** What the executor did, handed back to the policy. */
+export type Observation =
+  | { kind: 'known'; fact: FactName; value: string }
+  | { kind: 'verified'; ok: boolean }
+  | { kind: 'slots'; slots: OfferedSlot[] }
+  | { kind: 'booked'; label: string }
+  | { kind: 'appointment'; appointment: { id: string; label: string } | null }
+  | { kind: 'changed'; what: 'cancelled' | 'confirmed' | 'rescheduled'; label: string }
+  | { kind: 'refill_created' }
+  | { kind: 'callback_created' }
+  | { kind: 'results'; available: number; pending: number; portalUrl: string | null }
+  | { kind: 'statement'; found: boolean; lines: string[]; balanceText: string | null }
+  | { kind: 'failed'; effect: Effect['kind']; reason: 'unavailable' | 'conflict' | 'error' };
+
+/** Work the executor performs before the dialogue can say more. */
+export type Effect =
+  | { kind: 'verify'; givenName: string; familyName: string; birthDate: string }
+  | { kind: 'find_slots'; preferences: SchedulingPreferences; excludeIds: string[] }
+  | { kind: 'book'; slotId: string }
+  | { kind: 'find_appointment' }
+  | { kind: 'reschedule'; appointmentId: string; slotId: string }
+  | { kind: 'cancel'; appointmentId: string }
+  | { kind: 'confirm'; appointmentId: string }
+  | { kind: 'refill'; medication: string; pharmacy: string; urgency: 'routine' | 'today' }
+  | { kind: 'results_status' }
+  | { kind: 'explain_statement' }
+  | { kind: 'callback' };
+
+export interface HandoffSummary {
+  reason: HandoffReason;
+  task: Task | null;
+  intent: Intent;
+  /** Names of the facts collected (never their values: the card shows those to staff). */
+  facts: FactName[];
+  tried: string[];
+  turns: number;
+}
+
+export type DialogueAction =
+  | { kind: 'say'; text: string }
+  /** Ask for one fact through the facts ledger; say `text` only when the ledger allows the ask. */
+  | { kind: 'ask'; fact: FactName; text: string }
+  | { kind: 'effect'; effect: Effect }
+  | { kind: 'urgent'; guidance: UrgentGuidance; category: string }
+  | { kind: 'handoff'; reason: HandoffReason; summary: HandoffSummary }
+  | { kind: 'complete'; task: Task };
+
+export interface DialogueInput {
+  message: MessageUnderstanding;
+  state: DialogueState;
+  /** Facts the patient has stated (case and patient scope, fresh); never the record's own values. */
+  facts: Partial<Record<FactName, string>>;
+  assurance: Assurance;
+  channel: Channel;
+  /** The patient's known language, if any. */
+  patientLanguage?: Language | null;
+  settings: DialogueSettings;
+  /** The result of the effect or ask the previous decision asked for (same turn). */
+  observation?: Observation;
+}
+
+export interface DialogueDecision {
+  state: DialogueState;
+  actions: DialogueAction[];
+}

@@ -1,0 +1,133 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Language } from '@carethread/core';
+import type { Effect, Observation, OfferedSlot } from '@carethread/assistant';
+import { createCallbackTask, createRefillRequest, explainStatement, resultsStatus } from '../care/index.ts';
+import type { Services } from '../pipeline/context.ts';
+import { BadInput } from '../pipeline/errors.ts';
+import { verifyIdentity } from '../pipeline/verification.ts';
+import { appointmentsOfPatient, book, cancel, confirm, findSlots, reschedule, type AppointmentView } from '../scheduling/index.ts';
+import { interactions } from '../store/schema.ts';
+
+/** Everything an effect needs to know about the case it acts on. */
+export interface EffectContext {
+  organizationId: string;
+  caseId: string;
+  patientId: string | null;
+  language: Language;
+  timeZone: string;
+  reason: string | null;
+  at: () => string;
+}
+
+/** "Tue, Mar 18, 2:00 PM with Dr. Rivera": in the location's zone and the patient's language. */
+export function slotLabel(start: string, timeZone: string, language: Language, provider?: string): string {
+  let when: string;
+  try {
+    when = new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(start));
+  } catch {
+    when = new Date(start).toISOString().slice(0, 16).replace('T', ' ');
+  }
+  return provider ? `${when} ${language === 'es' ? 'con' : 'with'} ${provider}` : when;
+}
+
+function appointmentLabel(a: AppointmentView, language: Language): string {
+  return slotLabel(a.start, a.location.timeZone, language, a.provider.name);
+}
+
+/** The contact's assurance as the pipeline left it (a stated name and date of birth equal to the record raise it to verified). */
+async function currentAssurance(services: Services, ctx: EffectContext): Promise<string | null> {
+  const [row] = await services.database.db
+    .select({ assurance: interactions.assurance })
+    .from(interactions)
+    .where(and(eq(interactions.organizationId, ctx.organizationId), eq(interactions.caseId, ctx.caseId)))
+    .orderBy(sql`${interactions.status} = 'open' desc`, desc(interactions.lastActivityAt))
+    .limit(1);
+  return row?.assurance ?? null;
+}
+
+async function nextAppointment(services: Services, ctx: EffectContext, patientId: string): Promise<AppointmentView | null> {
+  const list = await appointmentsOfPatient(services, ctx.organizationId, patientId, { upcoming: true, at: ctx.at(), limit: 20 });
+  return list.find((a) => a.status === 'booked' || a.status === 'pending') ?? null;
+}
+
+/**
+ * Performs one effect the dialogue asked for and reports what happened. Domain refusals become
+ * observations (a slot taken meanwhile is a `conflict`); nothing here throws to the patient.
+ */
+export async function performEffect(services: Services, ctx: EffectContext, effect: Effect): Promise<Observation> {
+  const patientId = ctx.patientId;
+  const failed = (reason: 'unavailable' | 'conflict' | 'error'): Observation => ({ kind: 'failed', effect: effect.kind, reason });
+  try {
+    if (effect.kind === 'verify') {
+      // The pipeline may already have verified the contact from what was said; otherwise the
+      // same check a person runs (verification.ts), which locks after repeated mismatches.
+      if ((await currentAssurance(services, ctx)) === 'verified') return { kind: 'verified', ok: true };
+      if (!patientId) return { kind: 'verified', ok: false };
+      const r = await verifyIdentity(services, ctx.organizationId, ctx.caseId, { method: 'dob_name', givenName: effect.givenName, familyName: effect.familyName, birthDate: effect.birthDate, at: ctx.at() });
+      return { kind: 'verified', ok: r.verified };
+    }
+    if (!patientId) return failed('unavailable');
+    const org = ctx.organizationId;
+    switch (effect.kind) {
+      case 'find_slots': {
+        const p = effect.preferences;
+        const found = await findSlots(services, org, {
+          ...(p.departmentId ? { departmentId: p.departmentId } : {}),
+          ...(p.providerId ? { providerId: p.providerId } : {}),
+          preferences: {
+            ...(p.earliestDate ? { earliestDate: p.earliestDate } : {}),
+            ...(p.latestDate ? { latestDate: p.latestDate } : {}),
+            ...(p.partsOfDay?.length ? { partsOfDay: p.partsOfDay } : {}),
+          },
+          timeZone: ctx.timeZone,
+          patientId,
+          limit: 3,
+          at: ctx.at(),
+        });
+        const slots: OfferedSlot[] = found.slots
+          .filter((s) => !effect.excludeIds.includes(s.id))
+          .slice(0, 3)
+          .map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, ctx.language, s.provider.name) }));
+        return { kind: 'slots', slots };
+      }
+      case 'book': {
+        const a = await book(services, org, { patientId, slotId: effect.slotId, caseId: ctx.caseId, ...(ctx.reason ? { reason: ctx.reason } : {}), source: 'assistant', bookedBy: 'assistant', at: ctx.at() });
+        return { kind: 'booked', label: appointmentLabel(a, ctx.language) };
+      }
+      case 'find_appointment': {
+        const a = await nextAppointment(services, ctx, patientId);
+        return { kind: 'appointment', appointment: a ? { id: a.id, label: appointmentLabel(a, ctx.language) } : null };
+      }
+      case 'reschedule': {
+        const r = await reschedule(services, org, effect.appointmentId, { slotId: effect.slotId, at: ctx.at(), by: 'assistant' });
+        return { kind: 'changed', what: 'rescheduled', label: appointmentLabel(r.appointment, ctx.language) };
+      }
+      case 'cancel': {
+        const r = await cancel(services, org, effect.appointmentId, { reason: 'patient_request', at: ctx.at(), by: 'assistant' });
+        return { kind: 'changed', what: 'cancelled', label: appointmentLabel(r.appointment, ctx.language) };
+      }
+      case 'confirm': {
+        const a = await confirm(services, org, effect.appointmentId, { at: ctx.at(), by: 'assistant' });
+        return { kind: 'changed', what: 'confirmed', label: appointmentLabel(a, ctx.language) };
+      }
+      case 'refill':
+        await createRefillRequest(services, org, { caseId: ctx.caseId, patientId, medication: effect.medication, pharmacy: effect.pharmacy, urgency: effect.urgency, at: ctx.at() });
+        return { kind: 'refill_created' };
+      case 'results_status': {
+        const r = await resultsStatus(services, org, patientId);
+        return { kind: 'results', available: r.available, pending: r.pending, portalUrl: r.portalUrl ?? null };
+      }
+      case 'explain_statement': {
+        const r = await explainStatement(services, org, patientId, ctx.language);
+        return { kind: 'statement', found: r.found, lines: r.lines.map((l) => l.text), balanceText: r.balanceText || null };
+      }
+      case 'callback':
+        await createCallbackTask(services, org, { caseId: ctx.caseId, patientId, at: ctx.at() });
+        return { kind: 'callback_created' };
+    }
+  } catch (err) {
+    if (effect.kind === 'verify') return { kind: 'verified', ok: false };
+    if (err instanceof BadInput) return failed(err.status === 409 ? 'conflict' : 'unavailable');
+    return failed('error');
+  }
+}

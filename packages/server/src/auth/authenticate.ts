@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_PREFIX } from '../app.ts';
+import { principalForToken } from '../auth.ts';
+import { parseCookies } from '../channels/portal/http.ts';
+import type { Services } from '../pipeline/context.ts';
+import { scopeAllows } from './scopes.ts';
+import { CSRF_HEADER, SESSION_COOKIE, sessionFor } from './sessions.ts';
+
+// Built on first use: app.ts imports this module, so API_PREFIX is not yet defined at load time.
+let publicRoutes: Set<string> | null = null;
+let mfaPendingRoutes: Set<string> | null = null;
+
+/** API routes that answer without a principal: they authenticate by what they carry. */
+export const publicApiRoutes = (): Set<string> => (publicRoutes ??= new Set([
+  `POST ${API_PREFIX}/auth/sign-in`,
+  `GET ${API_PREFIX}/auth/methods`,
+  `GET ${API_PREFIX}/auth/oidc/start`,
+  `GET ${API_PREFIX}/auth/oidc/callback`,
+  `POST ${API_PREFIX}/auth/setup`,
+]));
+
+/** What a session that still has to enrol TOTP may do. */
+const mfaPendingAllowed = (): Set<string> => (mfaPendingRoutes ??= new Set([
+  `GET ${API_PREFIX}/auth/session`,
+  `POST ${API_PREFIX}/auth/sign-out`,
+  `POST ${API_PREFIX}/auth/sign-out-everywhere`,
+  `POST ${API_PREFIX}/auth/mfa/enrol`,
+  `POST ${API_PREFIX}/auth/mfa/confirm`,
+  `GET ${API_PREFIX}/me`,
+]));
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function deny(reply: FastifyReply, status: number, error: string, message: string) {
+  return reply.code(status).send({ error, message });
+}
+
+/**
+ * The onRequest check for /api/v1: a bearer token (scripts, integrations, the websocket's
+ * access_token) or the ct_session cookie (browsers). Pages and channel webhooks live outside
+ * /api/v1 and check their own signatures.
+ *
+ * Cookie-authenticated mutations must carry `x-carethread-csrf: 1`: a browser sends a custom
+ * header cross-site only after a CORS preflight we never grant, so a forged form or fetch from
+ * another site cannot act with the victim's session (SameSite=Strict is the first wall).
+ */
+export async function authenticate(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  if (!request.url.startsWith(API_PREFIX)) return;
+  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  if (publicApiRoutes().has(route)) return;
+  const db = services.database.db;
+  const now = services.now();
+  const header = request.headers.authorization;
+  const query = request.query as Record<string, unknown> | undefined;
+  // Browsers cannot set headers on a websocket handshake; the stream takes the token in the query.
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof query?.access_token === 'string' ? query.access_token : '';
+  if (token) {
+    const principal = await principalForToken(db, token, now);
+    if (!principal) return deny(reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
+    if (!scopeAllows(principal, request.method, request.routeOptions.url, request.routeOptions.config?.scope)) {
+      return deny(reply, 403, 'insufficient_scope', 'This token’s scopes do not cover this route.');
+    }
+    request.principal = principal;
+    return;
+  }
+  const cookie = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+  const session = cookie ? await sessionFor(db, cookie, now) : null;
+  if (!session) {
+    return deny(reply, 401, 'unauthorized', 'Sign in first, or send a valid bearer token (Authorization: Bearer <token>).');
+  }
+  if (MUTATING.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
+    return deny(reply, 403, 'csrf_header_required', `Requests signed in with the session cookie must send the header ${CSRF_HEADER}: 1.`);
+  }
+  if (session.mfaPending && !mfaPendingAllowed().has(route)) {
+    return deny(reply, 403, 'mfa_enrolment_required', 'Enrol an authenticator app first (POST /api/v1/auth/mfa/enrol), then confirm it with a code.');
+  }
+  request.principal = {
+    organizationId: session.organizationId,
+    role: session.role,
+    tokenId: session.id,
+    staffId: session.staffId,
+    sessionId: session.id,
+    mfaPending: session.mfaPending,
+    scopes: null,
+  };
+}
