@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { ensureFreshWebBuild } from './helpers/workspace.ts';
+import { ensureFreshWebBuild, openTokenSignIn } from './helpers/workspace.ts';
 
 let h: Harness;
 let base: string;
@@ -31,6 +31,7 @@ describe('the workspace at /app', () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${base}/app/`);
+    await openTokenSignIn(page);
     await page.getByLabel('Staff sign-in token').fill('not-a-token');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('not accepted');

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { ensureFreshWebBuild, expectAccessible, put, signIn, staffByName, staffToken } from './helpers/workspace.ts';
+import { ensureFreshWebBuild, expectAccessible, openTokenSignIn, put, signIn, staffByName, staffToken } from './helpers/workspace.ts';
 
 // The agent workspace in Chromium against a real server (PGlite, or PostgreSQL with
 // DATABASE_URL): sign-in, live inbox, conversation and reply, the known-fact guard, verification,
@@ -58,6 +58,7 @@ describe('signing in', () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${base}/app/`);
+    await openTokenSignIn(page);
     await page.getByLabel('Staff sign-in token').fill('not-a-token');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
@@ -255,7 +256,10 @@ describe('keyboard only', () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${base}/app/`);
-    // The token field has focus on arrival.
+    // The access-token path is a button away from the staff sign-in form; the token field then has focus.
+    await page.getByRole('button', { name: 'Sign in with an access token' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#token:focus').waitFor();
     await page.keyboard.type(token);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, createApi } from './api.ts';
+import { ApiError, createApi, SESSION_ENDED_EVENT, type Api } from './api.ts';
+import { SignIn } from './auth/SignIn.tsx';
 import { Workspace } from './workspace/Workspace.tsx';
 import { StaffAdmin } from './workspace/StaffAdmin.tsx';
 import { LiveRegion } from './workspace/announce.tsx';
@@ -11,7 +12,7 @@ const TOKEN_KEY = 'carethread.staffToken';
 
 // The supervisor view is written in src/supervisor/ by another part of the team. It is looked up
 // at build time, so the workspace builds (with a placeholder) before that file exists.
-const supervisorModules = import.meta.glob<{ SupervisorView: ComponentType<{ api: <T>(path: string, init?: RequestInit) => Promise<T>; token?: string }> }>('./supervisor/SupervisorView.tsx');
+const supervisorModules = import.meta.glob<{ SupervisorView: ComponentType<{ api: Api | (<T>(path: string, init?: RequestInit) => Promise<T>); token?: string }> }>('./supervisor/SupervisorView.tsx');
 const supervisorLoader = Object.values(supervisorModules)[0];
 const SupervisorView = supervisorLoader ? lazy(async () => ({ default: (await supervisorLoader()).SupervisorView })) : null;
 
@@ -64,7 +65,8 @@ function LanguageButton() {
   );
 }
 
-function SignIn({ error, onToken }: { error: string | null; onToken: (token: string) => void }) {
+/** The secondary way in: a pasted access token (scripts, tests, an administrator's integration token). */
+function TokenSignIn({ error, onToken, onUseCredentials }: { error: string | null; onToken: (token: string) => void; onUseCredentials: () => void }) {
   const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -91,6 +93,11 @@ function SignIn({ error, onToken }: { error: string | null; onToken: (token: str
             {t('signIn')}
           </button>
         </form>
+        <p className="signin-alt">
+          <button type="button" className="ghost" onClick={onUseCredentials}>
+            {t('useCredentials', { ns: 'auth' })}
+          </button>
+        </p>
         <LanguageButton />
       </div>
     </main>
@@ -98,16 +105,26 @@ function SignIn({ error, onToken }: { error: string | null; onToken: (token: str
 }
 
 /**
- * The agent workspace: sign-in with a staff token, then the inbox, conversations with the
- * context card, the supervisor view and (for administrators) staff sign-in tokens.
+ * Who the page is signed in as: `in` with a token (pasted, kept for the tab) or with the
+ * session cookie (token null; the server alone knows whether it is still good); `out` on the
+ * email-and-password screen or the access-token screen; `enrol` while a signed-in session must
+ * set up TOTP before anything else.
+ */
+type Auth = { kind: 'in'; token: string | null } | { kind: 'out'; screen: 'password' | 'token'; error: string | null } | { kind: 'enrol' };
+
+/**
+ * The agent workspace: staff sign-in (the session cookie; an access token as a second way in),
+ * then the inbox, conversations with the context card, the supervisor view and (for
+ * administrators) staff sign-in tokens.
  */
 export function App() {
   const { t, i18n } = useTranslation();
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
+  // A token kept for this tab wins; otherwise the first /me tells whether the cookie signs us in.
+  const [auth, setAuth] = useState<Auth>(() => ({ kind: 'in', token: sessionStorage.getItem(TOKEN_KEY) }));
   const [me, setMe] = useState<Me | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [route, navigate] = useRoute();
-  const api = useMemo(() => (token ? createApi(token) : null), [token]);
+  const signedInWith = auth.kind === 'in' ? auth.token : undefined;
+  const api = useMemo(() => (signedInWith === undefined ? null : createApi(signedInWith)), [signedInWith]);
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -118,31 +135,63 @@ export function App() {
   useEffect(() => {
     if (!api) return;
     setMe(null);
-    api.get<Me>('/api/v1/me').then(setMe, (e: unknown) => {
-      setError(e instanceof ApiError && e.status === 401 ? t('unauthorized') : t('loadFailed'));
-      sessionStorage.removeItem(TOKEN_KEY);
-      setToken('');
-    });
+    api.get<Me & { mfaRequired?: boolean }>('/api/v1/me').then(
+      (who) => (who.mfaRequired ? setAuth({ kind: 'enrol' }) : setMe(who)),
+      (e: unknown) => {
+        const unauthorized = e instanceof ApiError && e.status === 401;
+        if (api.token) {
+          sessionStorage.removeItem(TOKEN_KEY);
+          setAuth({ kind: 'out', screen: 'token', error: unauthorized ? t('unauthorized') : t('loadFailed') });
+        } else {
+          // No cookie, or one that ended: the ordinary sign-in screen, quietly.
+          setAuth({ kind: 'out', screen: 'password', error: unauthorized ? null : t('loadFailed') });
+        }
+      },
+    );
   }, [api, t]);
 
-  const signOut = () => {
+  // A session that ends while the workspace is open (idle limit, signed out elsewhere) returns to
+  // the sign-in screen with a word why, instead of leaving every screen failing.
+  const signedInMe = useRef(false);
+  signedInMe.current = !!me && auth.kind === 'in' && auth.token === null;
+  useEffect(() => {
+    const ended = () => {
+      if (!signedInMe.current) return;
+      setMe(null);
+      setAuth({ kind: 'out', screen: 'password', error: t('sessionEnded', { ns: 'auth' }) });
+    };
+    addEventListener(SESSION_ENDED_EVENT, ended);
+    return () => removeEventListener(SESSION_ENDED_EVENT, ended);
+  }, [t]);
+
+  const signOut = async () => {
+    const withToken = !!api?.token;
+    if (api && !withToken) {
+      // Ends the session on the server (the cookie alone would still work until it expires).
+      await api.post('/api/v1/auth/sign-out').catch(() => undefined);
+    }
     sessionStorage.removeItem(TOKEN_KEY);
     setMe(null);
-    setToken('');
+    setAuth({ kind: 'out', screen: withToken ? 'token' : 'password', error: withToken ? null : t('signedOut', { ns: 'auth' }) });
     history.pushState(null, '', '/app/');
   };
 
-  if (!api) {
+  const signedIn = () => setAuth({ kind: 'in', token: null });
+  if (auth.kind === 'enrol') return <SignIn enrol onSignedIn={signedIn} />;
+  if (auth.kind === 'out' && auth.screen === 'token') {
     return (
-      <SignIn
-        error={error}
+      <TokenSignIn
+        error={auth.error}
         onToken={(value) => {
           sessionStorage.setItem(TOKEN_KEY, value);
-          setError(null);
-          setToken(value);
+          setAuth({ kind: 'in', token: value });
         }}
+        onUseCredentials={() => setAuth({ kind: 'out', screen: 'password', error: null })}
       />
     );
+  }
+  if (auth.kind === 'out' || !api) {
+    return <SignIn onSignedIn={signedIn} notice={auth.kind === 'out' ? auth.error : null} onUseToken={() => setAuth({ kind: 'out', screen: 'token', error: null })} />;
   }
   if (!me) {
     return (
@@ -198,7 +247,7 @@ export function App() {
             {me.staff?.name ?? t('adminToken')} · {t(`role.${me.role}`, me.role)}
           </span>
           <LanguageButton />
-          <button type="button" className="ghost" onClick={signOut}>
+          <button type="button" className="ghost" onClick={() => void signOut()}>
             {t('signOut')}
           </button>
         </div>
@@ -209,7 +258,7 @@ export function App() {
             <h1 id="supervisor-title">{t('navSupervisor')}</h1>
             {SupervisorView ? (
               <Suspense fallback={<p aria-live="polite">{t('loading')}</p>}>
-                <SupervisorView api={api.request} token={api.token} />
+                <SupervisorView api={api} />
               </Suspense>
             ) : (
               <p className="muted">{t('supervisorComing')}</p>

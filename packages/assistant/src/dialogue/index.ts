@@ -26,4 +26,5 @@ export {
   type OfferedSlot,
   type SchedulingPreferences,
   type Task,
+  type ContinuationChannel,
 } from './types.ts';

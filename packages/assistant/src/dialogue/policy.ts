@@ -67,6 +67,36 @@ const PROMPT_LIKE =
 /** "CALLBACK", "call me back", "llámenme", "LLAMADA": the call-back offered at hand-off. */
 export const WANTS_CALLBACK = /\b(call ?back|call me|ll[aá]menme|ll[aá]mame|llamada|dev[ué]lvanme la llamada)\b/i;
 
+/** "CALL", "can I call instead?", "TELEFONO": go on by phone with a continuation code. */
+export const WANTS_PHONE =
+  /^\s*(call|phone|tel[eé]fono)\s*[.!]?\s*$|\bcan i (just )?(call|phone)\b|\b(call|phone) (you )?instead\b|\bcontinue (by|on the) (phone|call)\b|\b(puedo|prefiero) llamar\b|\bseguir por tel[eé]fono\b/i;
+/** "TEXT", "can you text me instead?": go on by text message with a continuation. */
+export const WANTS_TEXT = /^\s*(text|sms|texto)\s*[.!]?\s*$|\b(continue|carry on) by text\b|\btext me instead\b|\bseguir por (mensaje|texto)\b/i;
+/** The patient would rather get a one-time code than say their name and date of birth. */
+export const WANTS_CODE =
+  /^\s*(code|c[oó]digo)\s*[.!]?\s*$|\bsend (me )?(a |the )?code\b|\b(one[- ]time|verification) code\b|\b(rather|prefer) not (to )?(say|give|share)\b|\b(don'?t|do not) want to (say|give|share)\b|\b(env[ií]e(me)?|m[aá]nde(me)?) (un |el )?c[oó]digo\b|\bprefiero no (decir|dar)(lo)?\b/i;
+/** Talking results over: the assistant never interprets them; a clinician calls. */
+export const DISCUSS_RESULTS =
+  /\b(discuss|go over|talk (about|over)|explain|interpret|what (do|does) (it|they|my \w+|the \w+) mean|is (it|that|this) (bad|normal|serious)|worried)\b|\b(hablar|revisar|explicar|interpretar|qu[eé] significa|es grave|es normal|preocupad[oa])\b/i;
+/** A payment plan request ("can I pay in installments", "plan de pagos"). */
+export const PAYMENT_PLAN = /\bpayment plan\b|\b(pay|paying) (it |this |my bill )?(in|by) (installments|instalments|monthly payments)\b|\bmonthly payments?\b|\bplan de pagos?\b|\bpagar a plazos\b|\bpagos? mensual(es)?\b|\bmensualidades\b/i;
+/** Insurance questions about the patient's own plan or claim: a person checks those. */
+const SPECIFIC_INSURANCE = /\b(my|mine|mi|mis)\b|\bclaims?\b|\bdenied\b|\bmember id\b|\breclamos?\b|\bnegad[oa]\b|\bafiliado\b/i;
+
+/** "$50 a month", "50 dollars", "50 dólares al mes": the monthly amount asked for, if any. */
+export function monthlyAmountFrom(text: string): number | null {
+  const m = text.match(/\$\s*(\d{1,6}(?:\.\d{1,2})?)|\b(\d{1,6}(?:\.\d{1,2})?)\s*(?:dollars|bucks|d[oó]lares|usd)\b/i);
+  const v = m ? Number(m[1] ?? m[2]) : NaN;
+  return Number.isFinite(v) && v > 0 && v <= 100_000 ? Math.round(v * 100) / 100 : null;
+}
+
+/** Six digits, perhaps spaced ("123 456", "1-2-3-4-5-6"): a one-time code. */
+export function codeFrom(text: string): string | null {
+  const digits = text.replace(/[\s.-]/g, '');
+  const m = digits.match(/(?:^|\D)(\d{6})(?:\D|$)/);
+  return m ? m[1]! : null;
+}
+
 const YES = /^(y|yes|yeah|yep|sure|ok|okay|correct|right|please do|s[ií]|claro|vale|de acuerdo|correcto|confirmo)\b/i;
 const NO = /^(n|no|nope|don'?t|do not|keep it|never ?mind|no gracias|mejor no)\b/i;
 
@@ -108,6 +138,7 @@ function clone(state: DialogueState | null | undefined): DialogueState {
     offered: [...(state.offered ?? [])],
     preferences: { ...(state.preferences ?? {}) },
     completed: [...(state.completed ?? [])],
+    paymentPlan: state.paymentPlan ? { ...state.paymentPlan } : null,
   };
 }
 
@@ -172,12 +203,19 @@ function say(t: Turn, ...parts: string[]): void {
   if (text) t.actions.push({ kind: 'say', text: shapeForChannel(text, t.input.channel) });
 }
 
-function ask(t: Turn, fact: FactName, preface = ''): void {
+function ask(t: Turn, fact: FactName, preface = '', suffix = ''): void {
   const c = catalogue(t.lang);
   t.s.awaiting = { kind: 'fact', fact };
-  if (!t.s.asked.includes(fact)) t.s.asked.push(fact);
+  const text = shapeForChannel(`${preface} ${c.ask[fact]} ${suffix}`.trim(), t.input.channel);
+  if (t.s.asked.includes(fact)) {
+    // Asked before and still unanswered (the patient went another way, e.g. a code that could
+    // not be sent): the question is said again, not asked again.
+    t.actions.push({ kind: 'say', text });
+    return;
+  }
+  t.s.asked.push(fact);
   t.s.tried.push(`asked:${fact}`);
-  t.actions.push({ kind: 'ask', fact, text: shapeForChannel(`${preface} ${c.ask[fact]}`.trim(), t.input.channel) });
+  t.actions.push({ kind: 'ask', fact, text });
 }
 
 function effect(t: Turn, e: Effect): void {
@@ -253,8 +291,16 @@ function advance(t: Turn, preface = ''): void {
   }
   if (input.assurance !== 'verified') {
     if (s.verificationFailed) return handoff(t, 'verification_failed');
+    if (s.verifyBy === 'code') {
+      if (!s.codeSent) return effect(t, { kind: 'send_code' });
+      s.awaiting = { kind: 'code' };
+      say(t, preface, c.askCode(t.voice));
+      return;
+    }
     const missing = VERIFICATION_FACTS.find((f) => !input.facts[f]);
-    if (missing) return ask(t, missing, `${preface} ${s.tried.some((x) => x.startsWith('asked:') && VERIFICATION_FACTS.includes(x.slice(6) as FactName)) ? '' : c.verifyIntro}`.trim());
+    const first = !s.tried.some((x) => x.startsWith('asked:') && VERIFICATION_FACTS.includes(x.slice(6) as FactName));
+    // The first identity question also offers the one-time code (a name is hard to catch on the phone).
+    if (missing) return ask(t, missing, `${preface} ${first ? c.verifyIntro : ''}`.trim(), first && s.verifyBy !== 'dob_name' ? c.codeHint(t.voice) : '');
     return effect(t, { kind: 'verify', givenName: input.facts.givenName!, familyName: input.facts.familyName!, birthDate: input.facts.birthDate! });
   }
   switch (task) {
@@ -282,10 +328,25 @@ function advance(t: Turn, preface = ''): void {
     case 'refill':
       return effect(t, { kind: 'refill', medication: input.facts.medication!, pharmacy: input.facts.pharmacy!, urgency: /\b(today|urgent|out of|run out|ran out|hoy|urgente|se me acab)/i.test(input.message?.text ?? '') ? 'today' : 'routine' });
     case 'results':
+      if (s.discussResults) return effect(t, { kind: 'clinician_callback', reason: 'discuss_results' });
       return effect(t, { kind: 'results_status' });
     case 'billing':
+      if (s.paymentPlan) return effect(t, { kind: 'payment_plan', monthlyAmount: s.paymentPlan.monthlyAmount });
       return effect(t, { kind: 'explain_statement' });
   }
+}
+
+/** Ends a request with a yes/no offer (a clinician call-back, a payment plan) instead of "anything else?". */
+function finishWithOffer(t: Turn, task: Task, text: string, offer: NonNullable<DialogueState['offer']>, question: string): void {
+  say(t, text, question);
+  t.actions.push({ kind: 'complete', task });
+  if (!t.s.completed.includes(task)) t.s.completed.push(task);
+  t.s.task = null;
+  t.s.offered = [];
+  t.s.appointment = null;
+  t.s.preferences = {};
+  t.s.offer = offer;
+  t.s.awaiting = { kind: 'yes_no' };
 }
 
 function observe(t: Turn, o: Observation): void {
@@ -341,10 +402,56 @@ function observe(t: Turn, o: Observation): void {
     case 'refill_created':
       return finish(t, 'refill', c.refillCreated(t.input.facts.medication ?? '', t.input.facts.pharmacy ?? ''));
     case 'results':
-      return finish(t, 'results', c.results(o.available, o.pending, o.portalUrl, t.voice));
+      // Available or not, a clinician can call to go over them: the assistant never interprets.
+      return finishWithOffer(t, 'results', c.results(o.available, o.pending, o.portalUrl, t.voice).replace(/ (A clinician can call you to go over them\.|Un profesional puede llamarle para revisarlos\.)$/, ''), 'clinician_callback', c.resultsCallbackOffer);
     case 'statement':
-      return o.found ? finish(t, 'billing', c.statement(o.lines.slice(0, 4), o.balanceText)) : finish(t, 'billing', c.noStatement);
+      if (o.found) return finishWithOffer(t, 'billing', c.statement(o.lines.slice(0, 4), o.balanceText), 'payment_plan', t.lang === 'es' ? '¿Lo pido? Responda sí o no.' : 'Shall I? Please answer yes or no.');
+      return finish(t, 'billing', c.noStatement);
+    case 'code_sent':
+      if (!o.ok) {
+        // No verified contact to send it to (or no record yet): name and date of birth instead.
+        s.verifyBy = 'dob_name';
+        s.tried.push('code_unavailable');
+        return advance(t, c.codeUnavailable);
+      }
+      s.codeSent = true;
+      s.awaiting = { kind: 'code' };
+      say(t, c.codeSent(o.channel, t.voice));
+      return;
+    case 'code_checked':
+      if (o.ok) {
+        t.input = { ...t.input, assurance: 'verified' };
+        s.awaiting = null;
+        return advance(t);
+      }
+      s.codeTries = (s.codeTries ?? 0) + 1;
+      if (s.codeTries >= 2 || o.attemptsLeft <= 0) {
+        s.verificationFailed = true;
+        return handoff(t, 'verification_failed');
+      }
+      s.awaiting = { kind: 'code' };
+      say(t, c.codeWrong, c.askCode(t.voice));
+      return;
+    case 'clinician_callback_created':
+      s.discussResults = false;
+      if (s.task === 'results') return finish(t, 'results', `${c.noInterpretation} ${c.clinicianCallbackCreated}`);
+      say(t, c.clinicianCallbackCreated, c.anythingElse);
+      return;
+    case 'payment_plan_created':
+      s.paymentPlan = null;
+      if (s.task === 'billing') return finish(t, 'billing', c.paymentPlanCreated(o.monthlyAmount));
+      say(t, c.paymentPlanCreated(o.monthlyAmount), c.anythingElse);
+      return;
+    case 'continuation':
+      s.tried.push(`continue:${o.channel}`);
+      say(t, o.instructions);
+      return;
     case 'failed':
+      if (o.effect === 'continue_on') {
+        say(t, c.continuationFailed);
+        return;
+      }
+      if (o.effect === 'send_code') return observe(t, { kind: 'code_sent', ok: false, channel: null });
       if (s.mode !== 'active') {
         // Already with a person (a call-back that could not be arranged): no second hand-off.
         say(t, c.callbackFailed);
@@ -373,6 +480,36 @@ function takeAnswer(t: Turn, stated: readonly FactName[]): { progressed: boolean
       effect(t, { kind: 'find_slots', preferences: { ...s.preferences }, excludeIds: [] });
       return { progressed: true, done: true };
     }
+  }
+  if (s.awaiting?.kind === 'code') {
+    const code = codeFrom(m.text);
+    if (code) {
+      s.awaiting = null;
+      effect(t, { kind: 'verify_code', code });
+      return { progressed: true, done: true };
+    }
+    if (/\b(resend|new code|another code|otro c[oó]digo|reenv)/i.test(m.text)) {
+      s.codeSent = false;
+      effect(t, { kind: 'send_code' });
+      return { progressed: true, done: true };
+    }
+  }
+  if (s.awaiting?.kind === 'yes_no' && s.offer && !s.task) {
+    const yes = parseYesNo(m.text);
+    const offer = s.offer;
+    if (yes !== null) {
+      s.offer = null;
+      s.awaiting = null;
+      if (yes && offer === 'clinician_callback') effect(t, { kind: 'clinician_callback', reason: 'results_unavailable' });
+      else if (yes && offer === 'payment_plan') {
+        s.task = 'billing';
+        s.paymentPlan = { monthlyAmount: monthlyAmountFrom(m.text) };
+        advance(t);
+      } else say(t, c.okNoOffer, c.anythingElse);
+      return { progressed: true, done: true };
+    }
+    s.offer = null;
+    s.awaiting = null;
   }
   if (s.awaiting?.kind === 'choice' && s.offered.length > 0) {
     const n = parseChoice(m.text, s.offered.length) ?? (s.offered.length === 1 && parseYesNo(m.text) === true ? 1 : null);
@@ -443,7 +580,10 @@ function decideUnsafe(input: DialogueInput & { stated?: readonly FactName[] }): 
   // 2. A person has the case: the assistant stays out of the conversation, except to take the
   // call-back it offered when it handed over.
   if (s.mode !== 'active') {
-    if (s.mode === 'handed_off' && typeof m.text === 'string' && WANTS_CALLBACK.test(m.text) && !s.tried.includes('callback')) effect(t, { kind: 'callback' });
+    if (s.mode === 'handed_off' && typeof m.text === 'string') {
+      if (WANTS_CALLBACK.test(m.text) && !s.tried.includes('callback')) effect(t, { kind: 'callback' });
+      else continuation(t, m.text);
+    }
     return { state: s, actions: t.actions };
   }
 
@@ -471,6 +611,32 @@ function decideUnsafe(input: DialogueInput & { stated?: readonly FactName[] }): 
     return { state: s, actions: t.actions };
   }
 
+  if (continuation(t, text)) return { state: s, actions: t.actions };
+  // "Send me a code instead": identity by a one-time code to a verified contact.
+  if (s.task && input.assurance !== 'verified' && s.verifyBy !== 'code' && !s.verificationFailed && WANTS_CODE.test(text)) {
+    s.verifyBy = 'code';
+    s.awaiting = null;
+    s.tried.push('verify_by_code');
+    advance(t, long);
+    return { state: s, actions: t.actions };
+  }
+  // A payment plan or talking results over can come with any message: they shape the task.
+  if (PAYMENT_PLAN.test(text) && s.awaiting?.kind !== 'code') {
+    startTask(t, 'billing');
+    s.offer = null;
+    s.paymentPlan = { monthlyAmount: monthlyAmountFrom(text) };
+    s.misunderstandings = 0;
+    advance(t, long);
+    return { state: s, actions: t.actions };
+  }
+  if ((m.intent === 'test_results' || s.task === 'results') && DISCUSS_RESULTS.test(text)) {
+    startTask(t, 'results');
+    s.discussResults = true;
+    s.misunderstandings = 0;
+    advance(t, long);
+    return { state: s, actions: t.actions };
+  }
+
   const answer = takeAnswer(t, input.stated ?? []);
   if (answer.done) {
     s.misunderstandings = 0;
@@ -489,6 +655,12 @@ function decideUnsafe(input: DialogueInput & { stated?: readonly FactName[] }): 
     const prefs = preferencesFrom(m.entities);
     if (prefs && (task === 'schedule' || task === 'reschedule')) s.preferences = { ...s.preferences, ...prefs };
     advance(t, `${long} ${s.turns === 1 ? c.taskIntro[task] : ''}`.trim());
+    return { state: s, actions: t.actions };
+  }
+  if (m.intent === 'insurance_question' && confident) {
+    // A general explanation is safe; the patient's own plan or claim needs a person.
+    if (SPECIFIC_INSURANCE.test(text)) handoff(t, 'not_automated', c.insuranceGeneral);
+    else say(t, c.insuranceGeneral, c.insuranceMore);
     return { state: s, actions: t.actions };
   }
   if (PERSON_INTENTS.has(m.intent) && confident) {
@@ -537,6 +709,19 @@ function advanceRepeat(t: Turn): void {
   if (w?.kind === 'choice') return say(t, c.ask.preferredTime);
   if (w?.kind === 'yes_no' && t.s.appointment) return say(t, c.confirmCancel(t.s.appointment.label));
   advance(t);
+}
+
+/**
+ * "CALL" / "can I call instead?" / "TEXT": a continuation on the phone (a code to key in) or by
+ * text message, through the usual continuation API. Offered once per channel; never to the
+ * channel the patient is already on. True when it acted.
+ */
+function continuation(t: Turn, text: string): boolean {
+  const channel = t.input.channel;
+  const want = WANTS_PHONE.test(text) ? 'voice' : WANTS_TEXT.test(text) ? 'sms' : null;
+  if (!want || want === channel || t.s.tried.includes(`continue:${want}`) || t.s.awaiting?.kind === 'code') return false;
+  effect(t, { kind: 'continue_on', channel: want });
+  return true;
 }
 
 /**

@@ -45,6 +45,26 @@ interface Catalogue {
   callbackOffer(voice: boolean): string;
   callbackCreated: string;
   callbackFailed: string;
+  /** Added to the first identity question: the one-time code is the other way. */
+  codeHint(voice: boolean): string;
+  codeSent(channel: 'sms' | 'email' | null, voice: boolean): string;
+  askCode(voice: boolean): string;
+  codeWrong: string;
+  codeUnavailable: string;
+  resultsCallbackOffer: string;
+  clinicianCallbackCreated: string;
+  noInterpretation: string;
+  paymentPlanCreated(monthlyAmount: number | null): string;
+  insuranceGeneral: string;
+  insuranceMore: string;
+  okNoOffer: string;
+  /** After the wait: a call-back, or a continuation on the phone / by text where it can be offered. */
+  handoffOptions(options: { phone: boolean; text: boolean }): string;
+  continuationFailed: string;
+}
+
+function money(amount: number, language: Language): string {
+  return language === 'es' ? `$${amount.toFixed(amount % 1 ? 2 : 0)}` : `$${amount.toFixed(amount % 1 ? 2 : 0)}`;
 }
 
 const EN: Catalogue = {
@@ -112,6 +132,22 @@ const EN: Catalogue = {
   callbackOffer: (voice) => (voice ? 'To get a call back instead, say call me back.' : 'Rather not wait? Reply CALLBACK and we will call you back, or ask to continue by text or phone.'),
   callbackCreated: 'Done: we will call you back as soon as we can.',
   callbackFailed: "I couldn't arrange a call back from here, so please stay in this conversation: a member of our team will answer.",
+  codeHint: (voice) => (voice ? 'Or say code, and we will text a code to the phone number we have on file.' : 'Or reply CODE to get a one-time code on the phone or email we have on file.'),
+  codeSent: (channel, voice) =>
+    `I sent a 6-digit code to the ${channel === 'email' ? 'email address' : 'mobile number'} we have on file. ${voice ? 'Please say or key it in.' : 'Please reply with it.'}`,
+  askCode: (voice) => (voice ? 'Please say or key in the 6-digit code we sent you.' : 'Please reply with the 6-digit code we sent you.'),
+  codeWrong: "That code didn't match.",
+  codeUnavailable: "I can't send a code here, so let's use your name and date of birth.",
+  resultsCallbackOffer: 'Would you like a clinician to call you to go over them? Please answer yes or no.',
+  clinicianCallbackCreated: 'A clinician will call you to go over your results.',
+  noInterpretation: "I can't interpret results here.",
+  paymentPlanCreated: (m) => `I've asked our billing team to set up a payment plan${m ? ` of about ${money(m, 'en')} a month` : ''}. They will contact you to confirm it.`,
+  insuranceGeneral: 'In general, your insurance plan decides what is covered; a copay, coinsurance or deductible is the part you pay yourself.',
+  insuranceMore: 'For your own coverage or a claim, reply AGENT and our billing team will check it for you.',
+  okNoOffer: 'OK.',
+  handoffOptions: ({ phone, text }) =>
+    `Rather not wait? Reply CALLBACK and we'll call you back${phone ? ', or CALL for a code to continue by phone' : ''}${text ? ', or TEXT to continue by text message' : ''}.`,
+  continuationFailed: "I couldn't set that up from here, so please stay in this conversation: a member of our team will answer.",
 };
 
 const ES: Catalogue = {
@@ -179,6 +215,22 @@ const ES: Catalogue = {
   callbackOffer: (voice) => (voice ? 'Si prefiere que le llamemos, diga llámenme.' : '¿Prefiere no esperar? Responda LLAMADA y le llamamos, o pida seguir por mensaje o teléfono.'),
   callbackCreated: 'Listo: le llamaremos lo antes posible.',
   callbackFailed: 'No pude programar la llamada desde aquí; por favor siga en esta conversación: una persona de nuestro equipo le responderá.',
+  codeHint: (voice) => (voice ? 'O diga código, y le enviaremos un código por mensaje al teléfono que tenemos registrado.' : 'O responda CÓDIGO para recibir un código en el teléfono o correo que tenemos registrado.'),
+  codeSent: (channel, voice) =>
+    `Le envié un código de 6 dígitos al ${channel === 'email' ? 'correo electrónico' : 'teléfono móvil'} que tenemos registrado. ${voice ? 'Dígalo o márquelo, por favor.' : 'Respóndame con él, por favor.'}`,
+  askCode: (voice) => (voice ? 'Diga o marque el código de 6 dígitos que le enviamos.' : 'Responda con el código de 6 dígitos que le enviamos.'),
+  codeWrong: 'Ese código no coincide.',
+  codeUnavailable: 'No puedo enviarle un código por aquí; usemos su nombre y fecha de nacimiento.',
+  resultsCallbackOffer: '¿Quiere que un profesional le llame para revisarlos? Responda sí o no.',
+  clinicianCallbackCreated: 'Un profesional le llamará para revisar sus resultados.',
+  noInterpretation: 'No puedo interpretar resultados por aquí.',
+  paymentPlanCreated: (m) => `Pedí a nuestro equipo de facturación un plan de pagos${m ? ` de unos ${money(m, 'es')} al mes` : ''}. Le contactarán para confirmarlo.`,
+  insuranceGeneral: 'En general, su plan de seguro decide qué está cubierto; el copago, el coseguro o el deducible es la parte que paga usted.',
+  insuranceMore: 'Para su cobertura o un reclamo, responda AGENTE y nuestro equipo de facturación lo revisará.',
+  okNoOffer: 'De acuerdo.',
+  handoffOptions: ({ phone, text }) =>
+    `¿Prefiere no esperar? Responda LLAMADA y le llamamos${phone ? ', TELEFONO y le damos un código para seguir por teléfono' : ''}${text ? ', o TEXTO para seguir por mensaje de texto' : ''}.`,
+  continuationFailed: 'No pude hacerlo desde aquí; por favor siga en esta conversación: una persona de nuestro equipo le responderá.',
 };
 
 export function catalogue(language: Language): Catalogue {

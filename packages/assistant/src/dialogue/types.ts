@@ -34,7 +34,7 @@ export interface DialogueState {
   language: Language | null;
   task: Task | null;
   /** What the last question waits for. */
-  awaiting: { kind: 'fact'; fact: FactName } | { kind: 'choice' } | { kind: 'yes_no' } | null;
+  awaiting: { kind: 'fact'; fact: FactName } | { kind: 'choice' } | { kind: 'yes_no' } | { kind: 'code' } | null;
   /** Consecutive turns the assistant did not understand. */
   misunderstandings: number;
   turns: number;
@@ -50,6 +50,18 @@ export interface DialogueState {
   handoffReason: HandoffReason | null;
   /** The assistant asked for a verification it could not obtain. */
   verificationFailed: boolean;
+  /** How identity is checked: name + date of birth (default) or a one-time code sent to a verified contact. */
+  verifyBy?: 'dob_name' | 'code' | null;
+  /** A one-time code went out for this dialogue (it is never known to the dialogue itself). */
+  codeSent?: boolean;
+  /** Wrong codes entered so far. */
+  codeTries?: number;
+  /** An offer the patient can accept with "yes": a clinician call-back about results, a payment plan. */
+  offer?: 'clinician_callback' | 'payment_plan' | null;
+  /** The patient wants to talk results over (the assistant never interprets them): a clinician calls. */
+  discussResults?: boolean;
+  /** A payment plan was asked for, with the monthly amount if one was said. */
+  paymentPlan?: { monthlyAmount: number | null } | null;
 }
 
 export function initialDialogueState(): DialogueState {
@@ -109,7 +121,15 @@ export type Observation =
   | { kind: 'callback_created' }
   | { kind: 'results'; available: number; pending: number; portalUrl: string | null }
   | { kind: 'statement'; found: boolean; lines: string[]; balanceText: string | null }
+  | { kind: 'code_sent'; ok: boolean; channel: 'sms' | 'email' | null }
+  | { kind: 'code_checked'; ok: boolean; attemptsLeft: number }
+  | { kind: 'clinician_callback_created' }
+  | { kind: 'payment_plan_created'; monthlyAmount: number | null }
+  | { kind: 'continuation'; channel: ContinuationChannel; instructions: string }
   | { kind: 'failed'; effect: Effect['kind']; reason: 'unavailable' | 'conflict' | 'error' };
+
+/** Channels the assistant can move a conversation to (the usual continuation API). */
+export type ContinuationChannel = 'voice' | 'sms';
 
 /** Work the executor performs before the dialogue can say more. */
 export type Effect =
@@ -123,7 +143,13 @@ export type Effect =
   | { kind: 'refill'; medication: string; pharmacy: string; urgency: 'routine' | 'today' }
   | { kind: 'results_status' }
   | { kind: 'explain_statement' }
-  | { kind: 'callback' };
+  | { kind: 'callback' }
+  /** A one-time code to the patient's verified contact (never to the address in use unless it is verified itself). */
+  | { kind: 'send_code' }
+  | { kind: 'verify_code'; code: string }
+  | { kind: 'clinician_callback'; reason: 'results_unavailable' | 'discuss_results' }
+  | { kind: 'payment_plan'; monthlyAmount: number | null }
+  | { kind: 'continue_on'; channel: ContinuationChannel };
 
 export interface HandoffSummary {
   reason: HandoffReason;

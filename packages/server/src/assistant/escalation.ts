@@ -3,7 +3,7 @@ import { departmentForRequestType } from '@carethread/core';
 import type { HandoffSummary } from '@carethread/assistant';
 import type { Services } from '../pipeline/context.ts';
 import { routeCase } from '../pipeline/thread.ts';
-import { lockCaseWithContact, retrying } from '../routing/engine.ts';
+import { lockCaseWithContact, releaseFromAssistant, retrying } from '../routing/engine.ts';
 import { addNote } from '../routing/transfer.ts';
 import { queuesView } from '../routing/views.ts';
 import { ChangeSet } from '../store/events.ts';
@@ -62,6 +62,8 @@ export async function escalateUrgent(
         occurredAt: input.at,
         data: { category: input.category, guidance: input.guidance, departmentId, repeated: !!open },
       });
+      // Urgent: out of the assistant's hands, onto the clinical queue, first in line.
+      await releaseFromAssistant(changes, caseId);
       const [fresh] = await tx.select().from(cases).where(changes.owned(cases, caseId));
       if (fresh && fresh.status === 'open') await routeCase(changes, fresh, input.at);
       changes.touch(caseId);
@@ -119,6 +121,7 @@ export async function handOff(
         occurredAt: at,
         data: { reason: summary.reason, task: summary.task, intent: summary.intent, turns: summary.turns, facts: summary.facts.length },
       });
+      await releaseFromAssistant(changes, caseId);
       if (caseRow.status === 'open') await routeCase(changes, caseRow, at);
       const [after] = await tx.select({ departmentId: cases.departmentId }).from(cases).where(changes.owned(cases, caseId));
       changes.touch(caseId);
@@ -131,4 +134,23 @@ export async function handOff(
   if (!queue || queue.agentsServing === 0 || queue.agentsAvailable + queue.agentsBusy === 0) return { waitMinutes: null };
   const seconds = Math.max(queue.waitTargetSeconds, queue.longestWaitSeconds);
   return { waitMinutes: Math.max(1, Math.ceil(seconds / 60)) };
+}
+
+/**
+ * Gives a case the assistant holds back to ordinary routing (queued on its department and
+ * offered), without a hand-off note: a caller put on hold after silence, a turn that failed.
+ * A case the assistant does not hold is left alone.
+ */
+export async function releaseCase(services: Services, organizationId: string, caseId: string, at: string): Promise<boolean> {
+  return retrying(() =>
+    services.database.db.transaction(async (tx) => {
+      const changes = new ChangeSet(tx, organizationId);
+      const caseRow = await lockCaseWithContact(changes, caseId);
+      if (!caseRow || !(await releaseFromAssistant(changes, caseId))) return false;
+      if (caseRow.status === 'open') await routeCase(changes, caseRow, at);
+      changes.touch(caseId);
+      await changes.commit();
+      return true;
+    }),
+  );
 }

@@ -1,10 +1,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Language } from '@carethread/core';
 import type { Effect, Observation, OfferedSlot } from '@carethread/assistant';
-import { createCallbackTask, createRefillRequest, explainStatement, resultsStatus } from '../care/index.ts';
+import { createCallbackTask, createRefillRequest, explainStatement, requestClinicianCallback, requestPaymentPlan, resultsStatus } from '../care/index.ts';
+import { offerContinuation } from '../pipeline/actions.ts';
 import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
-import { verifyIdentity } from '../pipeline/verification.ts';
+import { sendVerificationCode, verifyIdentity } from '../pipeline/verification.ts';
 import { appointmentsOfPatient, book, cancel, confirm, findSlots, reschedule, type AppointmentView } from '../scheduling/index.ts';
 import { interactions } from '../store/schema.ts';
 
@@ -17,6 +18,16 @@ export interface EffectContext {
   timeZone: string;
   reason: string | null;
   at: () => string;
+  /** The contact the patient is writing on (continuations start from it). */
+  interactionId?: string | null;
+  /** The organisation's phone line (E.164), for a continuation by phone. */
+  voiceNumber?: string | null;
+}
+
+/** "+12125550100" → "(212) 555-0100": how a number is said to a patient. */
+function displayPhone(e164: string): string {
+  const m = e164.match(/^\+1(\d{3})(\d{3})(\d{4})$/);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }
 
 /** "Tue, Mar 18, 2:00 PM with Dr. Rivera": in the location's zone and the patient's language. */
@@ -58,6 +69,27 @@ export async function performEffect(services: Services, ctx: EffectContext, effe
   const patientId = ctx.patientId;
   const failed = (reason: 'unavailable' | 'conflict' | 'error'): Observation => ({ kind: 'failed', effect: effect.kind, reason });
   try {
+    if (effect.kind === 'continue_on') {
+      if (!ctx.interactionId || (effect.channel === 'voice' && !ctx.voiceNumber)) return failed('unavailable');
+      // quiet: the assistant says the instructions itself, so they reach SMS and portal too.
+      const offer = await offerContinuation(services, ctx.organizationId, ctx.interactionId, {
+        channel: effect.channel,
+        at: ctx.at(),
+        quiet: true,
+        ...(effect.channel === 'voice' ? { phoneNumber: displayPhone(ctx.voiceNumber!) } : {}),
+      });
+      return { kind: 'continuation', channel: effect.channel, instructions: offer.instructions };
+    }
+    if (effect.kind === 'send_code') {
+      // Only ever to a contact the patient verified before (verification.ts refuses otherwise).
+      if (!patientId) return { kind: 'code_sent', ok: false, channel: null };
+      const sent = await sendVerificationCode(services, ctx.organizationId, ctx.caseId, { at: ctx.at() });
+      return { kind: 'code_sent', ok: true, channel: sent.channel };
+    }
+    if (effect.kind === 'verify_code') {
+      const r = await verifyIdentity(services, ctx.organizationId, ctx.caseId, { method: 'one_time_code', code: effect.code, at: ctx.at() });
+      return { kind: 'code_checked', ok: r.verified, attemptsLeft: r.verified ? 0 : r.attemptsLeft };
+    }
     if (effect.kind === 'verify') {
       // The pipeline may already have verified the contact from what was said; otherwise the
       // same check a person runs (verification.ts), which locks after repeated mismatches.
@@ -124,9 +156,23 @@ export async function performEffect(services: Services, ctx: EffectContext, effe
       case 'callback':
         await createCallbackTask(services, org, { caseId: ctx.caseId, patientId, at: ctx.at() });
         return { kind: 'callback_created' };
+      case 'clinician_callback':
+        await requestClinicianCallback(services, org, {
+          caseId: ctx.caseId,
+          patientId,
+          // What the clinician reads on the task: why, never what the results say.
+          reason: effect.reason === 'discuss_results' ? 'Patient asked to go over their test results (assistant does not interpret results).' : 'Patient asked for a call about their test results.',
+          at: ctx.at(),
+        });
+        return { kind: 'clinician_callback_created' };
+      case 'payment_plan':
+        await requestPaymentPlan(services, org, { caseId: ctx.caseId, patientId, monthlyAmount: effect.monthlyAmount, at: ctx.at() });
+        return { kind: 'payment_plan_created', monthlyAmount: effect.monthlyAmount };
     }
   } catch (err) {
     if (effect.kind === 'verify') return { kind: 'verified', ok: false };
+    if (effect.kind === 'send_code') return { kind: 'code_sent', ok: false, channel: null };
+    if (effect.kind === 'verify_code') return { kind: 'code_checked', ok: false, attemptsLeft: 0 };
     if (err instanceof BadInput) return failed(err.status === 409 ? 'conflict' : 'unavailable');
     return failed('error');
   }

@@ -15,12 +15,16 @@ import { knownFacts, scopeOf } from '../pipeline/facts.ts';
 import type { IngestResult } from '../pipeline/ingest.ts';
 import { appointmentForReply, applyReminderReply } from '../scheduling/index.ts';
 import { ChangeSet } from '../store/events.ts';
+import { endpointsOf } from '../store/endpoints.ts';
 import { organizationDirectory } from '../store/orgs.ts';
 import { cases, facts as factsTable, interactions, patients } from '../store/schema.ts';
-import { escalateUrgent, handOff } from './escalation.ts';
+import { ASSISTANT_QUEUE_STATE } from '../routing/engine.ts';
+import { escalateUrgent, handOff, releaseCase } from './escalation.ts';
 import { performEffect, slotLabel, type EffectContext } from './executor.ts';
 import { assistantSettingsOf } from './settings.ts';
-import { loadDialogue, saveDialogue } from './store.ts';
+import { loadDialogue, openAlerts, saveDialogue } from './store.ts';
+
+type CaseRow = typeof cases.$inferSelect;
 
 /** Channels the assistant answers on. Email waits for a person; the desk is a person. */
 const ASSISTANT_CHANNELS = new Set(['webchat', 'sms', 'voice', 'portal']);
@@ -36,23 +40,50 @@ const MAX_STEPS = 8;
  */
 export function createAssistant(engine: UnderstandingEngine): AssistantHook {
   return {
+    claim: claimForAssistant,
     async afterIngest(services, organizationId, event, result) {
-      if (result.duplicate || !result.caseId || event.direction !== 'inbound' || (event.actor ?? 'patient') !== 'patient') return null;
-      if (event.kind !== 'message' && event.kind !== 'dtmf') return null;
-      if (!ASSISTANT_CHANNELS.has(event.channel)) return null;
-      // On a call the assistant speaks only where the caller is listening for it: the request
-      // menu and its own turns (voice-calls.ts keys), not what a caller adds while on hold.
-      if (event.channel === 'voice' && !/:(menu|assistant):\d+$/.test(event.idempotencyKey)) return null;
+      if (result.duplicate || !result.caseId || !answersEvent(event)) return null;
       const text = (event.text ?? '').trim() || (event.kind === 'dtmf' && !result.joinedBy?.startsWith('continuation') ? (event.dtmf ?? '') : '');
+      let turn: AssistantTurnResult | null = null;
       try {
-        return await runTurn(services, engine, organizationId, event, result, text);
+        turn = await runTurn(services, engine, organizationId, event, result, text);
       } catch (err) {
         // The message is safely on the case already: a person will see it. Names only, never content.
         console.error(`assistant turn failed: ${(err as Error)?.name ?? 'Error'} ${(err as { code?: string })?.code ?? ''}`.trim());
-        return null;
       }
+      // A case claimed for a turn that did not happen (a failure, a setting changed meanwhile)
+      // must not sit out of every queue: it goes to people.
+      if (!turn) await releaseCase(services, organizationId, result.caseId, event.occurredAt).catch(() => undefined);
+      return turn;
     },
   };
+}
+
+/** Inbound patient messages on the channels the assistant answers. */
+function answersEvent(event: ChannelEvent): boolean {
+  if (event.direction !== 'inbound' || (event.actor ?? 'patient') !== 'patient') return false;
+  if (event.kind !== 'message' && event.kind !== 'dtmf') return false;
+  if (!ASSISTANT_CHANNELS.has(event.channel)) return false;
+  // On a call the assistant speaks only where the caller is listening for it: the request
+  // menu and its own turns (voice-calls.ts keys), not what a caller adds while on hold.
+  if (event.channel === 'voice' && !/:(menu|assistant):\d+$/.test(event.idempotencyKey)) return false;
+  return true;
+}
+
+/**
+ * In the ingest transaction, before routing: a case the assistant will answer (no person holds
+ * or awaits it, the dialogue is active, no urgent alert is open) takes the queue state
+ * `assistant`, so routing offers it to nobody. A case already queued for or held by a person
+ * stays where it is.
+ */
+async function claimForAssistant(changes: ChangeSet, event: ChannelEvent, caseRow: CaseRow): Promise<void> {
+  if (caseRow.queueState !== 'none' || caseRow.ownerId || !answersEvent(event)) return;
+  const org = changes.organizationId;
+  const dir = await organizationDirectory(changes.tx, org);
+  if (!dir || !assistantSettingsOf(dir.org).enabled) return;
+  if ((await loadDialogue(changes.tx, org, caseRow.id)).mode !== 'active') return;
+  if ((await openAlerts(changes.tx, org, caseRow.id)).length > 0) return;
+  await changes.tx.update(cases).set({ queueState: ASSISTANT_QUEUE_STATE }).where(and(changes.owned(cases, caseRow.id), eq(cases.queueState, 'none')));
 }
 
 async function runTurn(
@@ -68,6 +99,8 @@ async function runTurn(
   if (!dir) return null;
   const settings = assistantSettingsOf(dir.org);
   if (!settings.enabled) return null;
+  // The organisation's phone line, for a continuation by phone (none: not offered).
+  const voiceNumber = (await endpointsOf(db, organizationId, 'voice'))[0]?.address ?? null;
   const caseId = result.caseId!;
   const [caseRow] = await db.select().from(cases).where(and(eq(cases.organizationId, organizationId), eq(cases.id, caseId)));
   if (!caseRow || caseRow.status === 'merged') return null;
@@ -154,7 +187,7 @@ async function runTurn(
       if (next) {
         observation = next;
         if (next.kind === 'known') facts[next.fact] = next.value;
-        if (next.kind === 'verified' && next.ok) assurance = 'verified';
+        if ((next.kind === 'verified' || next.kind === 'code_checked') && next.ok) assurance = 'verified';
         break;
       }
     }
@@ -194,7 +227,9 @@ async function runTurn(
         const { waitMinutes } = await handOff(services, organizationId, caseId, action.summary, at());
         const c = catalogue(state.language ?? 'en');
         // On a call the caller is about to hear the hold queue; elsewhere they may prefer a call back.
-        await sayOut(channel === 'voice' ? c.waitAbout(waitMinutes) : `${c.waitAbout(waitMinutes)} ${c.callbackOffer(false)}`);
+        // Elsewhere: a call back, or carrying on by phone (a continuation code) or by text.
+        const options = { phone: !!voiceNumber && !!result.interactionId, text: (channel === 'webchat' || channel === 'portal') && !!result.interactionId };
+        await sayOut(channel === 'voice' ? c.waitAbout(waitMinutes) : `${c.waitAbout(waitMinutes)} ${c.handoffOptions(options)}`);
         return null;
       }
       case 'complete':
@@ -212,6 +247,8 @@ async function runTurn(
       timeZone: dir!.org.timeZone,
       reason: facts.reason ?? null,
       at,
+      interactionId: result.interactionId ?? null,
+      voiceNumber,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { appendAudit, type AuditEntry } from '../audit/log.ts';
 import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
 import type { Executor } from '../store/db.ts';
@@ -9,17 +10,62 @@ import { checkPassword, hashPassword, passwordProblem } from './passwords.ts';
 import { ipLimiterFor } from './ip-limit.ts';
 import { LOCK_MINUTES, MAX_FAILED_ATTEMPTS, mfaRequiredFor, policyOf } from './policy.ts';
 import { openSecret, sealSecret } from './secret-box.ts';
-import { clearMfaPending, createSession } from './sessions.ts';
+import { clearMfaPending, createSession, revokeAllSessions, revokeSession } from './sessions.ts';
 import { qrSvg } from './qr.ts';
 import { base32Decode, groupSecret, newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 
 export const TOTP_PURPOSE = 'totp-secret';
 
-/** Sign-in events carry the staff id when known, never an email, password or code. */
-export async function authEvent(tx: Executor, organizationId: string, kind: EventKind, at: Date, data: Record<string, unknown>): Promise<void> {
+/** The audit action each sign-in event is recorded under (audit/log.ts: who did what, when, from where). */
+const AUDIT_ACTIONS: Partial<Record<EventKind, string>> = {
+  staff_signed_in: 'sign_in',
+  staff_signed_out: 'sign_out',
+  staff_sign_in_failed: 'sign_in_failed',
+  staff_locked: 'account_locked',
+  staff_mfa_enrolled: 'mfa_enrolled',
+  admin_setup_completed: 'admin_setup',
+  api_token_issued: 'token_issued',
+  api_token_revoked: 'token_revoked',
+  oidc_config_changed: 'sso_config_change',
+};
+
+const SIGN_IN_KINDS = new Set<EventKind>(['staff_signed_in', 'staff_signed_out', 'staff_sign_in_failed', 'staff_locked', 'staff_mfa_enrolled']);
+
+/** Where a request came from, for the audit row (never logged elsewhere). */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Sign-in events carry the staff id when known, never an email, password or code. Each is also
+ * chained into the audit log, so it must run inside a transaction (the audit append holds the
+ * organisation's chain lock until it ends) and last in it.
+ */
+export async function authEvent(tx: Executor, organizationId: string, kind: EventKind, at: Date, data: Record<string, unknown>, client?: ClientInfo): Promise<void> {
   const changes = new ChangeSet(tx, organizationId);
   await changes.append({ kind, occurredAt: at.toISOString(), data });
   await changes.commit();
+  const action = AUDIT_ACTIONS[kind];
+  if (!action) return;
+  const staffId = typeof data.staffId === 'string' ? data.staffId : null;
+  const tokenId = typeof data.tokenId === 'string' ? data.tokenId : null;
+  const entry: AuditEntry = {
+    organizationId,
+    // An unknown account trying to sign in is still a would-be staff member, not the system.
+    actorType: staffId || SIGN_IN_KINDS.has(kind) ? 'staff' : 'system',
+    actorId: staffId,
+    // The session a sign-in opened or a sign-out ended: the same id the request audit rows carry as tokenId.
+    tokenId: typeof data.sessionId === 'string' ? data.sessionId : null,
+    action,
+    resourceType: tokenId ? 'api_token' : kind === 'oidc_config_changed' ? 'oidc_config' : staffId ? 'staff' : null,
+    resourceId: tokenId ?? (kind === 'oidc_config_changed' ? null : staffId),
+    reason: typeof data.reason === 'string' ? data.reason : null,
+    ip: client?.ip ?? null,
+    userAgent: client?.userAgent ?? null,
+    detail: data,
+  };
+  await appendAudit(tx, entry);
 }
 
 export function normalizeEmail(email: string): string {
@@ -87,27 +133,31 @@ export async function signIn(services: Services, input: SignInInput): Promise<Si
   const passwordOk = await checkPassword(row?.cred.passwordHash, input.password);
   const locked = !!row?.cred.lockedUntil && Date.parse(row.cred.lockedUntil) > now.getTime();
 
+  const client: ClientInfo = { ip: input.ip, userAgent: input.userAgent };
   const fail = async (reason: 'unknown_account' | 'password' | 'locked' | 'code') => {
     limiter.fail(ip, now);
     if (!org) return;
-    if (row && reason !== 'locked') {
-      const [after] = await db
-        .update(staffCredentials)
-        .set({ failedAttempts: sql`${staffCredentials.failedAttempts} + 1`, updatedAt: now.toISOString() })
-        .where(and(eq(staffCredentials.organizationId, org.id), eq(staffCredentials.staffId, row.cred.staffId)))
-        .returning({ failedAttempts: staffCredentials.failedAttempts });
-      await authEvent(db, org.id, 'staff_sign_in_failed', now, { staffId: row.cred.staffId, reason });
-      if (after && after.failedAttempts >= MAX_FAILED_ATTEMPTS) {
-        const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-        await db
+    await db.transaction(async (tx) => {
+      if (row && reason !== 'locked') {
+        const [after] = await tx
           .update(staffCredentials)
-          .set({ failedAttempts: 0, lockedUntil })
-          .where(and(eq(staffCredentials.organizationId, org.id), eq(staffCredentials.staffId, row.cred.staffId)));
-        await authEvent(db, org.id, 'staff_locked', now, { staffId: row.cred.staffId, until: lockedUntil });
+          .set({ failedAttempts: sql`${staffCredentials.failedAttempts} + 1`, updatedAt: now.toISOString() })
+          .where(and(eq(staffCredentials.organizationId, org.id), eq(staffCredentials.staffId, row.cred.staffId)))
+          .returning({ failedAttempts: staffCredentials.failedAttempts });
+        const locks = !!after && after.failedAttempts >= MAX_FAILED_ATTEMPTS;
+        const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
+        if (locks) {
+          await tx
+            .update(staffCredentials)
+            .set({ failedAttempts: 0, lockedUntil })
+            .where(and(eq(staffCredentials.organizationId, org.id), eq(staffCredentials.staffId, row.cred.staffId)));
+        }
+        await authEvent(tx, org.id, 'staff_sign_in_failed', now, { staffId: row.cred.staffId, reason }, client);
+        if (locks) await authEvent(tx, org.id, 'staff_locked', now, { staffId: row.cred.staffId, until: lockedUntil }, client);
+        return;
       }
-      return;
-    }
-    await authEvent(db, org.id, 'staff_sign_in_failed', now, row ? { staffId: row.cred.staffId, reason } : { reason });
+      await authEvent(tx, org.id, 'staff_sign_in_failed', now, row ? { staffId: row.cred.staffId, reason } : { reason }, client);
+    });
   };
 
   if (!row || locked || !passwordOk) {
@@ -134,7 +184,7 @@ export async function signIn(services: Services, input: SignInInput): Promise<Si
       .set({ failedAttempts: 0, lockedUntil: null, updatedAt: now.toISOString(), ...(totpStep !== null ? { totpLastStep: totpStep } : {}) })
       .where(and(eq(staffCredentials.organizationId, cred.organizationId), eq(staffCredentials.staffId, cred.staffId)));
     const opened = await createSession(tx, { organizationId: cred.organizationId, staffId: cred.staffId, method: 'password', mfaPending, ip: input.ip, userAgent: input.userAgent, now });
-    await authEvent(tx, cred.organizationId, 'staff_signed_in', now, { staffId: cred.staffId, method: 'password', mfa: totpStep !== null, sessionId: opened.id });
+    await authEvent(tx, cred.organizationId, 'staff_signed_in', now, { staffId: cred.staffId, method: 'password', mfa: totpStep !== null, sessionId: opened.id }, client);
     return opened;
   });
   return { session, staff: { id: cred.staffId, name: row.name, email: row.email }, role: row.role, organizationId: cred.organizationId, mfaRequired: mfaPending };
@@ -189,4 +239,23 @@ export async function confirmEnrolment(services: Services, organizationId: strin
     await authEvent(tx, organizationId, 'staff_mfa_enrolled', now, { staffId });
   });
   return { enrolled: true };
+}
+
+/** Ends one session (sign-out): the revocation and its event in one transaction. */
+export async function signOut(services: Services, who: { organizationId: string; staffId: string | null; sessionId: string }, client: ClientInfo): Promise<void> {
+  const now = services.now();
+  await services.database.db.transaction(async (tx) => {
+    await revokeSession(tx, who.organizationId, who.sessionId, now);
+    await authEvent(tx, who.organizationId, 'staff_signed_out', now, { staffId: who.staffId, sessionId: who.sessionId }, client);
+  });
+}
+
+/** Ends every session of one staff member, on every device; returns how many were live. */
+export async function signOutEverywhere(services: Services, organizationId: string, staffId: string, client: ClientInfo): Promise<number> {
+  const now = services.now();
+  return services.database.db.transaction(async (tx) => {
+    const ended = await revokeAllSessions(tx, organizationId, staffId, now);
+    await authEvent(tx, organizationId, 'staff_signed_out', now, { staffId, everywhere: true, sessions: ended }, client);
+    return ended;
+  });
 }

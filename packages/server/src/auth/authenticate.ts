@@ -31,6 +31,24 @@ const mfaPendingAllowed = (): Set<string> => (mfaPendingRoutes ??= new Set([
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The Origin header names this server (as the browser reached it, or its public URL). */
+function sameOrigin(services: Services, request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return false;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  if (host === request.headers.host) return true;
+  try {
+    return host === new URL(services.settings.publicUrl).host;
+  } catch {
+    return false;
+  }
+}
+
 function deny(reply: FastifyReply, status: number, error: string, message: string) {
   return reply.code(status).send({ error, message });
 }
@@ -67,6 +85,11 @@ export async function authenticate(services: Services, request: FastifyRequest, 
   const session = cookie ? await sessionFor(db, cookie, now) : null;
   if (!session) {
     return deny(reply, 401, 'unauthorized', 'Sign in first, or send a valid bearer token (Authorization: Bearer <token>).');
+  }
+  // A websocket handshake cannot carry the CSRF header, and browsers let any page open a socket to
+  // any host: a cookie-signed handshake must come from one of our own pages.
+  if (request.headers.upgrade?.toLowerCase() === 'websocket' && !sameOrigin(services, request)) {
+    return deny(reply, 403, 'cross_origin', 'The live stream signed in with the session cookie opens only from carethread’s own pages.');
   }
   if (MUTATING.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
     return deny(reply, 403, 'csrf_header_required', `Requests signed in with the session cookie must send the header ${CSRF_HEADER}: 1.`);

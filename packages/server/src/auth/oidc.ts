@@ -165,7 +165,7 @@ export async function finishOidc(
   if (!flow) throw new BadInput('oidc_state_invalid', 'This sign-in link has expired or was already used. Start single sign-on again.', 400);
   const orgId = flow.organizationId;
   const refuse = async (reason: string, message: string, status: 400 | 403 = 403): Promise<never> => {
-    await authEvent(db, orgId, 'staff_sign_in_failed', now, { method: 'oidc', reason });
+    await db.transaction((tx) => authEvent(tx, orgId, 'staff_sign_in_failed', now, { method: 'oidc', reason }, clientInfo));
     throw new BadInput(`oidc_${reason}`, message, status);
   };
   const { row, config } = await configurationFor(services, orgId);
@@ -211,7 +211,7 @@ export async function finishOidc(
       member = { ...member, role: mapped };
     }
     const session = await createSession(tx, { organizationId: orgId, staffId: member!.id, method: 'oidc', mfaPending: false, ip: clientInfo.ip, userAgent: clientInfo.userAgent, now });
-    await authEvent(tx, orgId, 'staff_signed_in', now, { staffId: member!.id, method: 'oidc', sessionId: session.id });
+    await authEvent(tx, orgId, 'staff_signed_in', now, { staffId: member!.id, method: 'oidc', sessionId: session.id }, clientInfo);
     return { session, staffId: member!.id, role: member!.role, organizationId: orgId };
   });
 }

@@ -120,3 +120,17 @@ export async function revokeAllSessions(tx: Executor, organizationId: string, st
 export async function clearMfaPending(tx: Executor, organizationId: string, sessionId: string): Promise<void> {
   await tx.update(staffSessions).set({ mfaPending: false }).where(and(eq(staffSessions.organizationId, organizationId), eq(staffSessions.id, sessionId)));
 }
+
+/**
+ * Who a session cookie signs in, for pages served outside /api/v1 (the front desk) that then
+ * call the API with the same cookie; null without a live session or while TOTP enrolment is pending.
+ */
+export async function sessionStaff(tx: Executor, token: string | undefined, now: Date): Promise<{ staffId: string; name: string; role: string } | null> {
+  const session = token ? await sessionFor(tx, token, now) : null;
+  if (!session || session.mfaPending) return null;
+  const [member] = await tx
+    .select({ name: staff.name })
+    .from(staff)
+    .where(and(eq(staff.organizationId, session.organizationId), eq(staff.id, session.staffId)));
+  return member ? { staffId: session.staffId, name: member.name, role: session.role } : null;
+}

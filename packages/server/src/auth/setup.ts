@@ -81,7 +81,7 @@ export async function completeAdminSetup(
     const at = now.toISOString();
     await tx.insert(staffCredentials).values({ staffId: member!.id, organizationId, loginEmail: email, passwordHash, passwordChangedAt: at, createdAt: at, updatedAt: at });
     const session = await createSession(tx, { organizationId, staffId: member!.id, method: 'setup', mfaPending: true, ip: input.ip, userAgent: input.userAgent, now });
-    await authEvent(tx, organizationId, 'admin_setup_completed', now, { staffId: member!.id });
+    await authEvent(tx, organizationId, 'admin_setup_completed', now, { staffId: member!.id, sessionId: session.id }, { ip: input.ip, userAgent: input.userAgent });
     return { organizationId, staffId: member!.id, session };
   });
   const enrolment = await startEnrolment(services, created.organizationId, created.staffId);

@@ -297,7 +297,8 @@ export async function offerContinuation(
   services: Services,
   organizationId: string,
   interactionId: string,
-  input: { channel: Channel; at?: string; phoneNumber?: string },
+  /** quiet: the caller tells the patient itself (the assistant replies with the instructions), so no system line is stored. */
+  input: { channel: Channel; at?: string; phoneNumber?: string; quiet?: boolean },
 ): Promise<ContinuationOffer> {
   return services.database.db.transaction(async (tx) => {
     const changes = new ChangeSet(tx, organizationId);
@@ -340,16 +341,18 @@ export async function offerContinuation(
           : spanish
             ? 'Le enviamos un correo: respóndalo para continuar.'
             : 'We sent you an email: reply to it to continue.';
-    await tx.insert(messages).values({
-      organizationId,
-      interactionId: interaction.id,
-      caseId: caseRow!.id,
-      channel: interaction.channel,
-      direction: 'outbound',
-      actor: 'system',
-      body: instructions,
-      occurredAt: at,
-    });
+    if (!input.quiet) {
+      await tx.insert(messages).values({
+        organizationId,
+        interactionId: interaction.id,
+        caseId: caseRow!.id,
+        channel: interaction.channel,
+        direction: 'outbound',
+        actor: 'system',
+        body: instructions,
+        occurredAt: at,
+      });
+    }
     if (targetAddress) {
       await tx.insert(outbox).values({
         organizationId,

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rulesFactExtractor, type ChannelEvent, type FactExtractor, type Language } from '@carethread/core';
 import type { IngestResult } from './ingest.ts';
 import type { Database } from '../store/db.ts';
+import type { ChangeSet } from '../store/events.ts';
+import type { cases } from '../store/schema.ts';
 import { settingsFromEnv, type ChannelSettings } from '../settings.ts';
 
 /** What the pipeline and the domain services need from the outside world. */
@@ -29,6 +31,12 @@ export interface AssistantTurnResult {
 }
 
 export interface AssistantHook {
+  /**
+   * Inside the ingest transaction, just before the case is routed: the assistant marks a case it
+   * is about to answer as its own (queue state `assistant`), so routing offers it to nobody
+   * until the assistant hands it off. Optional: a hook without it leaves routing as it is.
+   */
+  claim?(changes: ChangeSet, event: ChannelEvent, caseRow: typeof cases.$inferSelect): Promise<void>;
   afterIngest(services: Services, organizationId: string, event: ChannelEvent, result: IngestResult): Promise<AssistantTurnResult | null>;
 }
 

@@ -256,6 +256,8 @@ async function processEvent(
       .where(changes.owned(cases, caseRow.id));
     caseRow = { ...caseRow, requestType: typed };
     if (!caseRow.patientId && interaction.patientId) await attachCasePatient(changes, interaction, interaction.patientId);
+    // A case the assistant is answering is kept out of the agent queue (docs/assistant.md).
+    if (caseRow.status === 'open' && services.assistant?.claim) await services.assistant.claim(changes, event, caseRow);
     if (caseRow.status === 'open') await routeCase(changes, caseRow, at);
     changes.touch(caseRow.id);
     return summary(interaction, newCase, recorded, caseRow.requestType);

@@ -10,7 +10,8 @@ import { deidKeyFor, deidentifiedCases, type ExportedCase } from '../read/deiden
 import { timeRangeSchema } from './schemas.ts';
 
 /** Analysts see de-identified data only; administrators may export it too. Nobody else. */
-const EXPORT_ROLES = new Set(['analyst', 'admin']);
+// integration: only tokens holding the analytics:export scope get this far (auth/permissions.ts).
+const EXPORT_ROLES = new Set(['analyst', 'admin', 'integration']);
 
 function principal(request: FastifyRequest): Principal {
   if (!request.principal) throw new BadInput('unauthorized', 'A valid bearer token is required.', 401);

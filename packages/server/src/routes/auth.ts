@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { and, eq } from 'drizzle-orm';
 import { API_PREFIX } from '../app.ts';
 import type { Principal } from '../auth.ts';
-import { authEvent, confirmEnrolment, signIn, startEnrolment } from '../auth/accounts.ts';
+import { confirmEnrolment, signIn, signOut, signOutEverywhere, startEnrolment } from '../auth/accounts.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.ts';
 import { SCOPES } from '../auth/scopes.ts';
-import { revokeAllSessions, revokeSession, sessionFor, SESSION_COOKIE, CSRF_HEADER } from '../auth/sessions.ts';
+import { sessionFor, SESSION_COOKIE, CSRF_HEADER } from '../auth/sessions.ts';
 import { completeAdminSetup } from '../auth/setup.ts';
 import { finishOidc, putOidcConfig, signInMethods, startOidc, STAFF_ROLES } from '../auth/oidc.ts';
 import { newNonce, parseCookies } from '../channels/portal/http.ts';
@@ -98,10 +98,7 @@ export async function registerAuthRoutes(root: FastifyInstance, services: Servic
 
   app.post(`${base}/sign-out`, { schema: { tags: ['auth'], summary: 'End this session (clears the cookie)' } }, async (request, reply) => {
     const who = principal(request);
-    if (who.sessionId) {
-      await revokeSession(db(), who.organizationId, who.sessionId, services.now());
-      await authEvent(db(), who.organizationId, 'staff_signed_out', services.now(), { staffId: who.staffId, sessionId: who.sessionId });
-    }
+    if (who.sessionId) await signOut(services, { organizationId: who.organizationId, staffId: who.staffId, sessionId: who.sessionId }, clientOf(request));
     reply.header('set-cookie', sessionCookie(request, '', 0));
     return { signedOut: true };
   });
@@ -111,8 +108,7 @@ export async function registerAuthRoutes(root: FastifyInstance, services: Servic
     { schema: { tags: ['auth'], summary: 'End every session of the signed-in staff member, on every device' } },
     async (request, reply) => {
       const who = staffOnly(request);
-      const ended = await revokeAllSessions(db(), who.organizationId, who.staffId, services.now());
-      await authEvent(db(), who.organizationId, 'staff_signed_out', services.now(), { staffId: who.staffId, everywhere: true, sessions: ended });
+      const ended = await signOutEverywhere(services, who.organizationId, who.staffId, clientOf(request));
       reply.header('set-cookie', sessionCookie(request, '', 0));
       return { signedOut: true, sessions: ended };
     },

@@ -17,6 +17,7 @@ import { listDepartments } from '../store/orgs.ts';
 import { cases, matchReviews, patientMerges } from '../store/schema.ts';
 import { identitiesOf, getPatient } from '../store/patients.ts';
 import { landingPage } from './landing.ts';
+import { visibleCasesCondition } from '../auth/access-control.ts';
 import { registerStream } from './stream.ts';
 import { registerOutboxRoutes } from './outbox.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
@@ -42,6 +43,7 @@ function principal(request: FastifyRequest): Principal {
 export async function registerRoutes(root: FastifyInstance, services: Services, hub: RealtimeHub): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   await (await import('../audit/index.ts')).registerAudit(root, services); // first: the audit hook must see every route after it
+  await (await import('./access.ts')).registerAccessRoutes(root, services); // second: the permission check (auth/permissions.ts) for every route
 
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, database: services.database.kind }));
@@ -72,7 +74,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
         querystring: z.object({
           status: z.enum(['open', 'resolved', 'merged']).optional(),
           departmentId: z.uuid().optional(),
-          queueState: z.enum(['queued', 'assigned', 'none']).optional(),
+          queueState: z.enum(['queued', 'assigned', 'assistant', 'none']).optional(),
           patientId: z.uuid().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
@@ -81,12 +83,15 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
     async (request) => {
       const q = request.query;
       const org = principal(request).organizationId;
+      // Agents see only their departments' cases (and those they hold, are offered or broke glass for).
+      const visible = await visibleCasesCondition(services.database.db, principal(request), services.now());
       return services.database.db
         .select()
         .from(cases)
         .where(
           and(
             eq(cases.organizationId, org),
+            ...(visible ? [visible] : []),
             ...(q.status ? [eq(cases.status, q.status)] : []),
             ...(q.departmentId ? [eq(cases.departmentId, q.departmentId)] : []),
             ...(q.queueState ? [eq(cases.queueState, q.queueState)] : []),

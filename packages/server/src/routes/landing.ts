@@ -26,9 +26,9 @@ export function landingPage(): string {
   <ul>
     <li><a href="/demo/chat">A clinic website with the chat widget</a>: chat as a patient, then continue by phone with a code.</li>
     <li><a href="/portal?org=demo">Patient portal</a>: sign in with a one-time code (sent through the outbox).</li>
-    <li><a href="/front-desk">Front-desk check-in</a>: paste the admin token, find a patient, log the visit.</li>
-    <li><a href="/app/">Agent workspace</a> (early): sign in with the admin token and see the open cases.</li>
-    <li><a href="/docs">API reference (OpenAPI)</a>: use the bootstrap admin token printed in the terminal as a bearer token.</li>
+    <li><a href="/app/">Staff workspace</a>: sign in with your work email and password (and the code from your authenticator app). On a fresh install, the first administrator is created with the one-time set-up link printed in the terminal; the demo organisation's agents have passwords printed there too.</li>
+    <li><a href="/front-desk">Front-desk check-in</a>: signed in to the workspace, find a patient and log the visit.</li>
+    <li><a href="/docs">API reference (OpenAPI)</a>: scripts and integrations use an access token that an administrator issues in the workspace, as a bearer token.</li>
     <li>Play the journey scenarios through the real channels: <code>npm run carethread -- replay scenarios</code></li>
   </ul>
 </section>
@@ -38,9 +38,9 @@ export function landingPage(): string {
   <ul>
     <li><a href="/demo/chat?lang=es">Sitio de una clínica con el chat</a>: converse como paciente y siga por teléfono con un código.</li>
     <li><a href="/portal?org=demo&amp;lang=es">Portal del paciente</a>: entre con un código de un solo uso.</li>
-    <li><a href="/front-desk">Recepción</a>: registre la llegada de un paciente.</li>
-    <li><a href="/app/">Espacio de trabajo del personal</a> (inicial): entre con el token de administrador.</li>
-    <li><a href="/docs">Referencia de la API (OpenAPI)</a>: use como token de portador el token de administrador que aparece en la terminal.</li>
+    <li><a href="/app/">Espacio de trabajo del personal</a>: entre con su correo de trabajo y su contraseña (y el código de su aplicación de autenticación). En una instalación nueva, el primer administrador se crea con el enlace de configuración de un solo uso que aparece en la terminal; las contraseñas de los agentes de la organización de demostración también aparecen allí.</li>
+    <li><a href="/front-desk">Recepción</a>: con la sesión del espacio de trabajo abierta, busque a un paciente y registre su llegada.</li>
+    <li><a href="/docs">Referencia de la API (OpenAPI)</a>: los scripts y las integraciones usan como token de portador un token de acceso que emite un administrador en el espacio de trabajo.</li>
   </ul>
 </section>
 </main>

@@ -26,7 +26,8 @@ export async function registerStaffRoutes(root: FastifyInstance, services: Servi
           .from(staff)
           .where(and(eq(staff.organizationId, who.organizationId), eq(staff.id, who.staffId)))
       : [];
-    return { organizationId: who.organizationId, role: who.role, staffId: who.staffId, staff: member ?? null };
+    // mfaRequired: the session may only enrol TOTP until it is confirmed (the workspace shows that step).
+    return { organizationId: who.organizationId, role: who.role, staffId: who.staffId, staff: member ?? null, ...(who.mfaPending ? { mfaRequired: true } : {}) };
   });
 
   app.get(`${API_PREFIX}/staff`, { schema: { tags: ['organization'], summary: 'Staff members of the organisation' } }, async (request) =>

@@ -82,7 +82,7 @@ async function saveState(changes: ChangeSet, caseId: string, values: Partial<typ
     .onConflictDoUpdate({ target: caseRouting.caseId, set: values, setWhere: eq(caseRouting.organizationId, changes.organizationId) });
 }
 
-async function noteRouted(changes: ChangeSet, caseRow: CaseRow, departmentId: string | null, queueState: 'queued' | 'assigned', at: string): Promise<void> {
+async function noteRouted(changes: ChangeSet, caseRow: CaseRow, departmentId: string | null, queueState: 'queued' | 'assigned' | 'assistant', at: string): Promise<void> {
   if (caseRow.departmentId === departmentId && caseRow.queueState === queueState) return;
   await changes.append({
     kind: 'case_routed',
@@ -278,6 +278,10 @@ export async function routeCaseWithEngine(changes: ChangeSet, given: CaseRow, at
   const departmentId = await departmentOf(changes, caseRow, state);
   const current = contacts[0] ?? null;
 
+  if (caseRow.queueState === ASSISTANT_QUEUE_STATE && !current?.agentId) {
+    await keepWithAssistant(changes, caseRow, state, departmentId, at);
+    return;
+  }
   if (caseRow.queueState === 'assigned' && caseRow.ownerId) {
     if (current?.agentId && current.agentId !== caseRow.ownerId) {
       // Owner and handler disagree: whichever changed outside routing wins. Routing recorded who
@@ -302,6 +306,38 @@ export async function routeCaseWithEngine(changes: ChangeSet, given: CaseRow, at
   // A case already waiting, unchanged, was offered when it started waiting and is re-offered by
   // whatever frees an agent (presence, an answer, the timer): another message changes nothing.
   if (await enqueue(changes, caseRow, state, contacts, patientLanguage, departmentId, at)) await dispatch(changes, at);
+}
+
+/**
+ * Queue state of a case the virtual assistant is handling (docs/assistant.md): it waits on no
+ * queue and is offered to nobody until the assistant hands it off, escalates it, or a person
+ * picks it (an assignment, or an agent taking its call). Only the assistant sets it; routing
+ * without an assistant never sees it.
+ */
+export const ASSISTANT_QUEUE_STATE = 'assistant';
+
+/** The assistant holds the case: it knows its department (for the supervisor's count), and nothing waits or is offered. */
+async function keepWithAssistant(changes: ChangeSet, caseRow: CaseRow, state: CaseRoutingRow | null, departmentId: string | null, at: string): Promise<void> {
+  if (caseRow.ownerId !== null || caseRow.departmentId !== departmentId) {
+    await changes.tx.update(cases).set({ ownerId: null, departmentId }).where(changes.owned(cases, caseRow.id));
+  }
+  if (state?.waitingSince) await saveState(changes, caseRow.id, { waitingSince: null, updatedAt: at });
+  await cancelOpenOffers(changes, caseRow.id, 'assistant', at);
+  await noteRouted(changes, caseRow, departmentId, ASSISTANT_QUEUE_STATE, at);
+}
+
+/**
+ * The assistant lets go of a case (hand-off, urgent symptoms, a call put on hold): it goes back
+ * to ordinary routing, so it waits on its department's queue and is offered. Call with the
+ * case locked, inside the caller's transaction; a case not held by the assistant is unchanged.
+ */
+export async function releaseFromAssistant(changes: ChangeSet, caseId: string): Promise<boolean> {
+  const released = await changes.tx
+    .update(cases)
+    .set({ queueState: 'none' })
+    .where(and(changes.owned(cases, caseId), eq(cases.queueState, ASSISTANT_QUEUE_STATE)))
+    .returning({ id: cases.id });
+  return released.length > 0;
 }
 
 async function departmentOf(changes: ChangeSet, caseRow: CaseRow, state: CaseRoutingRow | null): Promise<string | null> {

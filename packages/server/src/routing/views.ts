@@ -134,6 +134,8 @@ export interface QueueView extends QueueSummary {
   breachingCount: number;
   /** Agents who serve this queue, in any presence. */
   agentsServing: number;
+  /** Open cases of this department the virtual assistant is handling: not waiting, offered to nobody. */
+  withAssistant: number;
   /** The longest-waiting cases (up to 20), with whom each is offered to now. */
   cases: Array<{ caseId: string; waitingSince: string; waitSeconds: number; offeredTo: string | null; breaching: boolean }>;
 }
@@ -144,6 +146,7 @@ function queueView(
   agents: AgentView[],
   rule: RoutingRule,
   now: Date,
+  withAssistant = 0,
 ): QueueView {
   const serving = agents.filter((a) => servesDepartment(a, department?.id ?? null));
   const summary = summarizeQueue(
@@ -158,6 +161,7 @@ function queueView(
     waitTargetSeconds: rule.waitTargetSeconds,
     breachingCount: summary.breaching.length,
     agentsServing: serving.length,
+    withAssistant,
     cases: waiting.slice(0, 20).map((w) => {
       const s = waitSeconds(w.waitingSince, now);
       return { caseId: w.caseId, waitingSince: w.waitingSince, waitSeconds: s, offeredTo: w.offeredTo, breaching: s > rule.waitTargetSeconds };
@@ -165,21 +169,38 @@ function queueView(
   };
 }
 
-/** The supervisor's live view: per department queue, what waits, for how long, who could take it. */
-export async function queuesView(tx: Executor, organizationId: string, now: Date): Promise<{ at: string; queues: QueueView[] }> {
-  const [depts, waiting, agents, rules] = [
+/** Open cases the virtual assistant is handling, per department (queue state `assistant`). */
+async function assistantCounts(tx: Executor, organizationId: string): Promise<Map<string | null, number>> {
+  const rows = await tx
+    .select({ departmentId: cases.departmentId, n: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(and(eq(cases.organizationId, organizationId), eq(cases.status, 'open'), eq(cases.queueState, 'assistant')))
+    .groupBy(cases.departmentId);
+  return new Map(rows.map((r) => [r.departmentId, Number(r.n)]));
+}
+
+/**
+ * The supervisor's live view: per department queue, what waits, for how long, who could take it.
+ * Cases the assistant is handling wait nowhere; they are counted apart (`withAssistant`).
+ */
+export async function queuesView(tx: Executor, organizationId: string, now: Date): Promise<{ at: string; queues: QueueView[]; withAssistant: number }> {
+  const [depts, waiting, agents, rules, assisted] = [
     await listDepartments(tx, organizationId),
     await waitingRows(tx, organizationId),
     await listAgents(tx, organizationId),
     await ruleRows(tx, organizationId),
+    await assistantCounts(tx, organizationId),
   ];
   const ruleFor = lookupOf(rules);
   const queues = depts.map((d) =>
-    queueView({ id: d.id, slug: d.slug, name: d.name }, waiting.filter((w) => w.departmentId === d.id), agents, ruleFor(d.id), now),
+    queueView({ id: d.id, slug: d.slug, name: d.name }, waiting.filter((w) => w.departmentId === d.id), agents, ruleFor(d.id), now, assisted.get(d.id) ?? 0),
   );
   const orphans = waiting.filter((w) => w.departmentId === null);
-  if (orphans.length > 0) queues.push(queueView(null, orphans, agents, ruleFor(null), now));
-  return { at: now.toISOString(), queues };
+  const orphansWithAssistant = assisted.get(null) ?? 0;
+  if (orphans.length > 0 || orphansWithAssistant > 0) queues.push(queueView(null, orphans, agents, ruleFor(null), now, orphansWithAssistant));
+  let withAssistant = 0;
+  for (const n of assisted.values()) withAssistant += n;
+  return { at: now.toISOString(), queues, withAssistant };
 }
 
 export interface OfferLine extends OfferView {

@@ -90,6 +90,11 @@ export type EventKind =
   | 'api_token_issued'
   | 'api_token_revoked'
   | 'oidc_config_changed'
+  // access control (packages/server/src/auth/break-glass.ts)
+  | 'break_glass_opened'
+  | 'break_glass_reviewed'
+  | 'access_granted'
+  | 'access_revoked'
   // friction events (DESIGN.md vocabulary)
   | 'repeat_ask'
   | 'channel_switch'

@@ -54,9 +54,16 @@ export async function put(h: Harness, path: string, body: unknown): Promise<{ st
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
 }
 
+/** From the staff sign-in screen to the secondary one, where an access token is pasted. */
+export async function openTokenSignIn(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /^(Sign in with an access token|Entrar con un token de acceso)$/ }).click();
+  await page.locator('#token').waitFor();
+}
+
 /** Signs in on the sign-in page with a token, the way a person pastes it. */
 export async function signIn(page: Page, base: string, token: string): Promise<void> {
   await page.goto(`${base}/app/`);
+  await openTokenSignIn(page);
   await page.locator('#token').fill(token);
   await page.keyboard.press('Enter');
   await page.locator('header.topbar').waitFor();

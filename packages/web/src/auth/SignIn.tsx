@@ -23,8 +23,18 @@ const en = {
   enrolKey: 'Key (type it in groups of four)',
   confirm: 'Confirm',
   failed: 'Sign-in did not work. Check the details and try again.',
+  invalid: 'The email, password or organisation is not right, or the account is locked for a while. Check and try again.',
+  rateLimited: 'Too many failed sign-ins from this address. Wait 15 minutes and try again.',
+  invalidCode: 'That code is not right or was already used. Wait for the next code and try again.',
+  enrolReason: 'You are signed in, but can do nothing else until the second factor is set up.',
+  preparing: 'Preparing…',
   network: 'Could not reach carethread. Check the connection and try again.',
   language: 'Español',
+  useToken: 'Sign in with an access token',
+  tokenNote: 'For scripts and tests: an access token issued by an administrator.',
+  useCredentials: 'Use email and password instead',
+  signedOut: 'You have signed out.',
+  sessionEnded: 'Your session ended. Sign in again to continue.',
 };
 
 const es: typeof en = {
@@ -47,12 +57,29 @@ const es: typeof en = {
   enrolKey: 'Clave (escríbala en grupos de cuatro)',
   confirm: 'Confirmar',
   failed: 'No se pudo iniciar sesión. Revise los datos y vuelva a intentarlo.',
+  invalid: 'El correo, la contraseña o la organización no son correctos, o la cuenta está bloqueada por un tiempo. Revíselos y vuelva a intentarlo.',
+  rateLimited: 'Demasiados intentos fallidos desde esta dirección. Espere 15 minutos y vuelva a intentarlo.',
+  invalidCode: 'Ese código no es correcto o ya se usó. Espere al siguiente código y vuelva a intentarlo.',
+  enrolReason: 'Ha iniciado sesión, pero no puede hacer nada más hasta configurar el segundo factor.',
+  preparing: 'Preparando…',
   network: 'No se pudo conectar con carethread. Revise la conexión y vuelva a intentarlo.',
   language: 'English',
+  useToken: 'Entrar con un token de acceso',
+  tokenNote: 'Para scripts y pruebas: un token de acceso emitido por un administrador.',
+  useCredentials: 'Usar correo y contraseña',
+  signedOut: 'Ha cerrado la sesión.',
+  sessionEnded: 'Su sesión terminó. Vuelva a iniciar sesión para continuar.',
 };
 
-i18next.addResourceBundle('en', 'auth', en, true, false);
-i18next.addResourceBundle('es', 'auth', es, true, false);
+// The bundles can only be added once i18next has a store (after init): the workspace imports this
+// module before it initialises i18next, the set-up flow may do so after.
+function registerAuthStrings(): boolean {
+  if (!i18next.store) return false;
+  i18next.addResourceBundle('en', 'auth', en, true, false);
+  i18next.addResourceBundle('es', 'auth', es, true, false);
+  return true;
+}
+if (!registerAuthStrings()) i18next.on('initialized', () => registerAuthStrings());
 
 export interface SignedInStaff {
   staff: { id: string; name: string; email: string | null };
@@ -74,7 +101,14 @@ async function post<T>(url: string, body?: unknown): Promise<{ ok: boolean; stat
   return { ok: res.ok, status: res.status, data };
 }
 
-type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol'; uri: string; key: string; qr: string };
+/** Server error codes shown in the reader's language (the server's own messages are English). */
+const LOCALISED: Record<string, keyof typeof en> = {
+  invalid_credentials: 'invalid',
+  rate_limited: 'rateLimited',
+  invalid_code: 'invalidCode',
+};
+
+type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'wait' } | { kind: 'enrol'; uri: string; key: string; qr: string };
 
 /**
  * Staff sign-in with the session cookie: organisation, email and password; then a TOTP code
@@ -82,9 +116,24 @@ type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol'; uri: stri
  * sign-on button when the organisation has OpenID Connect. Every step has a heading that takes
  * focus, labelled fields and errors announced through role="alert".
  */
-export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSignedIn: (who: SignedInStaff) => void; organization?: string }) {
+export function SignIn({
+  onSignedIn,
+  organization: initialOrg = 'demo',
+  enrol = false,
+  onUseToken,
+  notice,
+}: {
+  onSignedIn: (who: SignedInStaff) => void;
+  organization?: string;
+  /** The session is signed in but must enrol TOTP first (a reload in the middle of enrolment). */
+  enrol?: boolean;
+  /** Offers the secondary path: sign in with a pasted access token. */
+  onUseToken?: () => void;
+  /** A message to show above the form (e.g. "your session ended"). */
+  notice?: string | null;
+}) {
   const { t, i18n } = useTranslation('auth');
-  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const [step, setStep] = useState<Step>(enrol ? { kind: 'wait' } : { kind: 'password' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [organization, setOrganization] = useState(initialOrg);
@@ -125,9 +174,14 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
     }
   };
 
+  const problem = (data: { error?: string; message?: string }) => {
+    const key = data.error ? LOCALISED[data.error] : undefined;
+    return key ? t(key) : i18n.language?.startsWith('es') ? t('failed') : (data.message ?? t('failed'));
+  };
+
   const startEnrolment = async () => {
     const r = await post<{ otpauthUri: string; secretGrouped: string; qrSvg: string }>('/api/v1/auth/mfa/enrol');
-    if (!r.ok) return setError(r.data.message ?? t('failed'));
+    if (!r.ok) return setError(problem(r.data));
     setStep({ kind: 'enrol', uri: r.data.otpauthUri, key: r.data.secretGrouped, qr: r.data.qrSvg });
   };
 
@@ -144,7 +198,7 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
       return onSignedIn(who);
     }
     if (r.data.error === 'code_required') return setStep({ kind: 'code' });
-    setError(r.data.message ?? t('failed'));
+    setError(problem(r.data));
   };
 
   const submitPassword = (e: FormEvent<HTMLFormElement>) => {
@@ -165,11 +219,27 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
     const code = String(new FormData(e.currentTarget).get('code') ?? '').trim();
     void run(async () => {
       const r = await post('/api/v1/auth/mfa/confirm', { code });
-      if (!r.ok) return setError(r.data.message ?? t('failed'));
+      if (!r.ok) return setError(problem(r.data));
       credentials.current = null;
       if (signedIn.current) onSignedIn(signedIn.current);
+      else await whoAmI();
     });
   };
+
+  // Resuming an enrolment after a reload: who is signed in comes from /me, the secret from a fresh enrolment.
+  const whoAmI = async () => {
+    const res = await fetch('/api/v1/me', { credentials: 'same-origin' });
+    if (!res.ok) return setStep({ kind: 'password' });
+    const me = (await res.json()) as { organizationId: string; role: string; staff: SignedInStaff['staff'] | null };
+    if (me.staff) onSignedIn({ staff: me.staff, role: me.role, organizationId: me.organizationId });
+  };
+
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (!enrol || resumed.current) return;
+    resumed.current = true;
+    void run(startEnrolment);
+  }, [enrol]);
 
   const other = i18n.language?.startsWith('es') ? 'en' : 'es';
   const alert = error ? (
@@ -186,6 +256,11 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
             <h1 ref={heading} tabIndex={-1}>
               {t('title')}
             </h1>
+            {notice ? (
+              <p role="status" className="hint">
+                {notice}
+              </p>
+            ) : null}
             <form onSubmit={submitPassword} aria-busy={busy}>
               <label htmlFor="signin-org">{t('organization')}</label>
               <input
@@ -218,6 +293,24 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
                 </a>
               </p>
             ) : null}
+            {onUseToken ? (
+              <p className="signin-alt">
+                <button type="button" className="ghost" onClick={onUseToken} aria-describedby="signin-token-note">
+                  {t('useToken')}
+                </button>
+                <span id="signin-token-note" className="hint">
+                  {t('tokenNote')}
+                </span>
+              </p>
+            ) : null}
+          </>
+        ) : step.kind === 'wait' ? (
+          <>
+            <h1 ref={heading} tabIndex={-1}>
+              {t('enrolTitle')}
+            </h1>
+            <p aria-live="polite">{t('preparing')}</p>
+            {alert}
           </>
         ) : step.kind === 'code' ? (
           <>
@@ -244,6 +337,7 @@ export function SignIn({ onSignedIn, organization: initialOrg = 'demo' }: { onSi
             <h1 ref={heading} tabIndex={-1}>
               {t('enrolTitle')}
             </h1>
+            <p>{t('enrolReason')}</p>
             <p>{t('enrolHelp')}</p>
             {/* The server's SVG holds rectangles only (auth/qr.ts); its label is set server-side. */}
             <p className="qr" dangerouslySetInnerHTML={{ __html: step.qr }} />

@@ -8,14 +8,16 @@ const TEXT = {
     title: 'Front desk check-in',
     skip: 'Skip to main content',
     language: 'Language',
-    tokenTitle: 'Staff token',
-    tokenHint: 'Paste your staff API token once. It stays only in this browser tab and is forgotten when the tab closes.',
+    tokenTitle: 'Signing in',
+    tokenHint: 'Sign in to the staff workspace (/app/) and this screen uses that session. Otherwise paste an API access token once: it stays only in this browser tab and is forgotten when the tab closes.',
     tokenLabel: 'API token',
     saveToken: 'Save token',
     forgetToken: 'Forget token',
     tokenSaved: 'Token saved for this tab.',
-    tokenMissing: 'No token yet: paste one to search.',
+    tokenMissing: 'Not signed in: sign in to the staff workspace, or paste a token, to search.',
     tokenRejected: 'The token was not accepted. Paste a valid staff token.',
+    sessionActive: 'Signed in to the workspace as {name}: this screen uses that session.',
+    sessionEnded: 'Your workspace session has ended. Sign in again in the workspace, or paste a token.',
     searchTitle: 'Find the patient',
     qLabel: 'Name, phone number, email or MRN',
     qHint: 'For example “maria lopez”, “+1 212 555 0142” or “MRN1234567”.',
@@ -58,14 +60,16 @@ const TEXT = {
     title: 'Registro en recepción',
     skip: 'Ir al contenido principal',
     language: 'Idioma',
-    tokenTitle: 'Token del personal',
-    tokenHint: 'Pegue una vez su token de API del personal. Solo se guarda en esta pestaña del navegador y se olvida al cerrarla.',
+    tokenTitle: 'Acceso',
+    tokenHint: 'Inicie sesión en el espacio de trabajo del personal (/app/) y esta pantalla usará esa sesión. Si no, pegue una vez un token de acceso a la API: solo se guarda en esta pestaña del navegador y se olvida al cerrarla.',
     tokenLabel: 'Token de API',
     saveToken: 'Guardar token',
     forgetToken: 'Olvidar token',
     tokenSaved: 'Token guardado para esta pestaña.',
-    tokenMissing: 'Todavía no hay token: pegue uno para buscar.',
+    tokenMissing: 'No ha iniciado sesión: entre en el espacio de trabajo del personal, o pegue un token, para buscar.',
     tokenRejected: 'El token no fue aceptado. Pegue un token válido del personal.',
+    sessionActive: 'Sesión iniciada en el espacio de trabajo como {name}: esta pantalla usa esa sesión.',
+    sessionEnded: 'Su sesión del espacio de trabajo terminó. Vuelva a entrar en el espacio de trabajo, o pegue un token.',
     searchTitle: 'Buscar al paciente',
     qLabel: 'Nombre, teléfono, correo electrónico o número de historia (MRN)',
     qHint: 'Por ejemplo «maria lopez», «+1 212 555 0142» o «MRN1234567».',
@@ -162,28 +166,32 @@ th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertic
 .err:empty,.ok:empty{display:none}
 `;
 
-// The screen talks to the bearer-authenticated API. All data is inserted with textContent,
-// never as HTML.
+// The screen talks to the API with the staff session cookie (when the page was served to a
+// signed-in browser) or a pasted bearer token, which wins when both exist. All data is inserted
+// with textContent, never as HTML.
 const SCRIPT = `
 (function(){
   var T=JSON.parse(document.getElementById('i18n').textContent);
   var KEY='carethread.staffToken';
   var $=function(id){return document.getElementById(id);};
   var current=null;
+  var session=T.session||null;
   function token(){try{return sessionStorage.getItem(KEY)||'';}catch(e){return '';}}
   function showToken(){
     var has=!!token();
-    $('token-state').textContent=has?T.tokenSaved:T.tokenMissing;
+    $('token-state').textContent=has?T.tokenSaved:session?T.sessionActive.replace('{name}',session):T.tokenMissing;
     $('forget-token').hidden=!has;
   }
   function el(tag,attrs,text){var n=document.createElement(tag);if(attrs){for(var k in attrs){n.setAttribute(k,attrs[k]);}}if(text!=null){n.textContent=text;}return n;}
   function error(msg,focusId){var b=$('error');b.textContent=msg;if(focusId){$(focusId).focus();}}
   function api(method,path,body){
     var t=token();
-    if(!t){error(T.tokenMissing,'token');return Promise.reject(new Error('no token'));}
-    return fetch(path,{method:method,headers:Object.assign({authorization:'Bearer '+t},body?{'content-type':'application/json'}:{}),body:body?JSON.stringify(body):undefined})
+    if(!t&&!session){error(T.tokenMissing,'token');return Promise.reject(new Error('no token'));}
+    // With the cookie, every call carries the header the server requires of cookie-signed changes.
+    var auth=t?{authorization:'Bearer '+t}:{'x-carethread-csrf':'1'};
+    return fetch(path,{method:method,credentials:'same-origin',headers:Object.assign(auth,body?{'content-type':'application/json'}:{}),body:body?JSON.stringify(body):undefined})
       .then(function(r){return r.json().catch(function(){return {};}).then(function(data){
-        if(r.status===401){error(T.tokenRejected,'token');throw new Error('unauthorized');}
+        if(r.status===401){if(t){error(T.tokenRejected,'token');}else{session=null;showToken();error(T.sessionEnded,'token');}throw new Error('unauthorized');}
         if(!r.ok){var e=new Error(data.message||T.failed);e.status=r.status;throw e;}
         return data;});});
   }
@@ -268,11 +276,12 @@ const SCRIPT = `
     }).catch(function(e){if(e.message!=='unauthorized'){error(e.message||T.failed);}}).then(function(){btn.disabled=false;});
   });
   showToken();
-  (token()?$('q'):$('token')).focus();
+  (token()||session?$('q'):$('token')).focus();
 })();
 `;
 
-export function frontDeskPage(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** `signedIn`: the staff member whose session cookie came with the page request, if any. */
+export function frontDeskPage(request: FastifyRequest, reply: FastifyReply, signedIn: { name: string } | null = null): FastifyReply {
   const lang: Language = pickLanguage(queryParam(request, 'lang', 5), request.headers['accept-language']);
   const t = TEXT[lang];
   const nonce = newNonce();
@@ -283,6 +292,7 @@ export function frontDeskPage(request: FastifyRequest, reply: FastifyReply): Fas
     channels: CHANNEL_LABELS[lang],
     facts: FACT_LABELS[lang],
     idKinds: { phone: FACT_LABELS[lang].phone, email: FACT_LABELS[lang].email, mrn: 'MRN', member_id: FACT_LABELS[lang].memberId, portal: 'Portal', chat_visitor: 'Chat' },
+    session: signedIn?.name ?? null,
   };
   // Functions cannot travel as JSON: the script gets small templates instead.
   const fnScript = `

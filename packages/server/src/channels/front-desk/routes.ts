@@ -9,6 +9,8 @@ import { BadInput } from '../../pipeline/errors.ts';
 import { uuidParam } from '../../routes/schemas.ts';
 import { checkIn, MAX_NOTE_LENGTH } from './check-in.ts';
 import { frontDeskPage } from './page.ts';
+import { parseCookies } from '../portal/http.ts';
+import { SESSION_COOKIE, sessionStaff } from '../../auth/sessions.ts';
 import { frontDeskPatient, searchPatients } from './patients.ts';
 
 function principal(request: FastifyRequest): Principal {
@@ -35,7 +37,9 @@ const checkInBody = z
 export async function registerFrontDesk(root: FastifyInstance, services: Services): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/front-desk', { schema: { hide: true } }, async (request, reply) => frontDeskPage(request, reply));
+  app.get('/front-desk', { schema: { hide: true } }, async (request, reply) =>
+    frontDeskPage(request, reply, await sessionStaff(services.database.db, parseCookies(request.headers.cookie)[SESSION_COOKIE], services.now())),
+  );
 
   app.get(
     `${API_PREFIX}/front-desk/patients`,

@@ -4,6 +4,7 @@ import type { Services } from '../../pipeline/context.ts';
 import { ContinuationRejected } from '../../pipeline/errors.ts';
 import { ingestEvent, type IngestResult } from '../../pipeline/ingest.ts';
 import { routeCase } from '../../pipeline/thread.ts';
+import { releaseCase } from '../../assistant/escalation.ts';
 import { incomingContextCard } from '../../read/context-card.ts';
 import { organizationForEndpoint } from '../../store/endpoints.ts';
 import { ChangeSet } from '../../store/events.ts';
@@ -156,6 +157,9 @@ export async function endCall(services: Services, org: OrganizationRow, call: Ca
 export async function holdCall(services: Services, organizationId: string, callSid: string, caseId: string | null, at: string): Promise<string> {
   let departmentId: string | null = null;
   if (caseId) {
+    // A caller put on hold waits for a person: a case the assistant still held (silence, a very
+    // long call) goes back to ordinary routing.
+    await releaseCase(services, organizationId, caseId, at);
     const [row] = await services.database.db
       .select({ departmentId: cases.departmentId })
       .from(cases)
