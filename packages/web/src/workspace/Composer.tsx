@@ -69,6 +69,10 @@ export function Composer({ api, me, caseId, conversation, card, onSent }: { api:
   const [askKnown, setAskKnown] = useState<KnownAsk | null>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const conflictRef = useRef<HTMLDivElement>(null);
+  // Focus moves to the warning once it is on screen (after React commits it, not before).
+  useEffect(() => {
+    if (conflict) conflictRef.current?.focus();
+  }, [conflict]);
   const ids = { text: useId(), channel: useId(), canned: useId(), hint: useId() };
 
   // Channels the patient can be answered on: those of this case, plus phone/email on file.
@@ -143,7 +147,6 @@ export function Composer({ api, me, caseId, conversation, card, onSent }: { api:
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.body?.error === 'fact_already_known') {
         setConflict(knownLines(e.body.known));
-        requestAnimationFrame(() => conflictRef.current?.focus());
       } else {
         setError(e instanceof ApiError ? (e.body?.message ?? t('actionFailed')) : t('actionFailed'));
       }
