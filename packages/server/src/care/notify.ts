@@ -3,8 +3,9 @@ import type { Language } from '@carethread/core';
 import { consentFor } from '../store/consent.ts';
 import type { ChangeSet } from '../store/events.ts';
 import { identitiesOf, type PatientRow } from '../store/patients.ts';
-import { cases, interactions, messages, outbox } from '../store/schema.ts';
+import { interactions, outbox } from '../store/schema.ts';
 import { contactRouteFor } from '../scheduling/contact.ts';
+import { caseReplyToken, recordSystemMessage } from '../pipeline/system-messages.ts';
 
 const LIVE_CHANNELS = new Set(['webchat', 'voice', 'in_person']);
 const QUEUED_CHANNELS = new Set(['sms', 'email', 'portal']);
@@ -105,37 +106,19 @@ export async function notifyPatient(
     });
     return { channel: null, outboxId: null, messageId: null, blocked: route.blocked };
   }
-  let messageId: string | null = null;
-  let replyToken: string | null = null;
-  if (input.caseId) {
-    const [caseRow] = await tx.select({ replyToken: cases.replyToken }).from(cases).where(changes.owned(cases, input.caseId));
-    replyToken = caseRow?.replyToken ?? null;
-  }
-  if (input.interaction) {
-    const [msg] = await tx
-      .insert(messages)
-      .values({
-        organizationId,
-        interactionId: input.interaction.id,
+  const replyToken = await caseReplyToken(changes, input.caseId);
+  const messageId = input.interaction
+    ? await recordSystemMessage(changes, {
         caseId: input.caseId,
+        patientId: input.patient.id,
+        interactionId: input.interaction.id,
         channel: route.channel,
-        direction: 'outbound',
-        actor: 'system',
-        body: input.text,
-        subject: route.channel === 'email' ? input.subject : null,
-        occurredAt: input.at,
+        text: input.text,
+        subject: input.subject,
+        purpose: input.purpose,
+        at: input.at,
       })
-      .returning({ id: messages.id });
-    messageId = msg!.id;
-    await changes.append({
-      kind: 'message_sent',
-      caseId: input.caseId,
-      patientId: input.patient.id,
-      interactionId: input.interaction.id,
-      occurredAt: input.at,
-      data: { channel: route.channel, actor: 'system', purpose: input.purpose },
-    });
-  }
+    : null;
   let outboxId: number | null = null;
   if (!route.live) {
     const [row] = await tx

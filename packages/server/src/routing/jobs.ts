@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, ne, or, sql } from 'drizzle-orm';
 import type { Services } from '../pipeline/context.ts';
+import { logJobFailure, repeatEvery } from '../jobs.ts';
 import { NOTIFY_CHANNEL } from '../store/db.ts';
 import { ChangeSet, parseChangeNotice } from '../store/events.ts';
 import { cases } from '../store/schema.ts';
@@ -115,18 +116,10 @@ export function startRoutingJobs(
 ): RoutingJobs {
   const intervalMs = opts.intervalMs ?? 1000;
   const sweepEveryMs = opts.sweepEveryMs ?? 5000;
-  // Name and code only: a driver error can quote parameters.
-  const onError =
-    opts.onError ??
-    ((err: unknown) => {
-      const e = err as { name?: unknown; code?: unknown };
-      console.error(`[routing] job pass failed: ${String(e?.name ?? 'error')}${e?.code ? ` (${String(e.code)})` : ''}`);
-    });
+  const onError = opts.onError ?? logJobFailure('routing');
   const dirty = new Set<string>();
   let lastSweep = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | null = null;
   const listening =
     opts.listen === false
@@ -162,27 +155,12 @@ export function startRoutingJobs(
       await sweepQueues(services, now, orgs);
     }
   };
-  const tick = () => {
-    timer = null;
-    if (stopped) return;
-    inFlight = pass()
-      .then(() => undefined, onError)
-      .finally(() => {
-        inFlight = null;
-        if (!stopped) {
-          timer = setTimeout(tick, intervalMs);
-          timer.unref();
-        }
-      });
-  };
-  timer = setTimeout(tick, 0);
-  timer.unref();
+  const job = repeatEvery(intervalMs, pass, onError);
   return {
     runOnce: (now?: Date) => runRoutingJobs(services, now ?? services.now()),
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      if (inFlight) await inFlight;
+      await job.stop();
       await listening;
       const stop = unlisten as (() => Promise<void>) | null;
       if (stop) await stop();

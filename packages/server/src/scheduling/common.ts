@@ -2,10 +2,11 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { schedulingPolicyOf, type SchedulingPolicy } from '@carethread/core';
 import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
+import { caseReplyToken, recordSystemMessage } from '../pipeline/system-messages.ts';
 import type { Executor } from '../store/db.ts';
 import { ChangeSet } from '../store/events.ts';
 import { getOrganization, type OrganizationRow } from '../store/orgs.ts';
-import { cases, interactions, messages, outbox } from '../store/schema.ts';
+import { interactions, outbox } from '../store/schema.ts';
 import { appointments, locations, providers, schedules, slots } from '../store/schema-scheduling.ts';
 
 export type ProviderRow = typeof providers.$inferSelect;
@@ -132,12 +133,9 @@ export async function queueToPatient(
     sendAt?: string;
   },
 ): Promise<{ outboxId: number; messageId: string | null }> {
-  let interactionId: string | null = null;
   let messageId: string | null = null;
-  let replyToken: string | null = null;
+  const replyToken = await caseReplyToken(changes, input.caseId);
   if (input.caseId) {
-    const [caseRow] = await changes.tx.select({ replyToken: cases.replyToken }).from(cases).where(changes.owned(cases, input.caseId));
-    replyToken = caseRow?.replyToken ?? null;
     const [interaction] = await changes.tx
       .select({ id: interactions.id })
       .from(interactions)
@@ -145,29 +143,15 @@ export async function queueToPatient(
       .orderBy(desc(interactions.lastActivityAt))
       .limit(1);
     if (interaction) {
-      interactionId = interaction.id;
-      const [msg] = await changes.tx
-        .insert(messages)
-        .values({
-          organizationId: changes.organizationId,
-          interactionId,
-          caseId: input.caseId,
-          channel: input.channel,
-          direction: 'outbound',
-          actor: 'system',
-          body: input.text,
-          subject: input.channel === 'email' ? input.subject : null,
-          occurredAt: input.at,
-        })
-        .returning({ id: messages.id });
-      messageId = msg!.id;
-      await changes.append({
-        kind: 'message_sent',
+      messageId = await recordSystemMessage(changes, {
         caseId: input.caseId,
         patientId: input.patientId,
-        interactionId,
-        occurredAt: input.at,
-        data: { channel: input.channel, actor: 'system', purpose: input.purpose },
+        interactionId: interaction.id,
+        channel: input.channel,
+        text: input.text,
+        subject: input.subject,
+        purpose: input.purpose,
+        at: input.at,
       });
     }
   }

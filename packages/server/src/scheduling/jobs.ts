@@ -1,4 +1,5 @@
 import type { Services } from '../pipeline/context.ts';
+import { logJobFailure, repeatEvery } from '../jobs.ts';
 import { runDueReminders, type ReminderRun } from './reminders.ts';
 import { expireWaitlist } from './waitlist.ts';
 
@@ -19,37 +20,5 @@ export interface SchedulingJobs {
  * job claims its rows with SKIP LOCKED.
  */
 export function startSchedulingJobs(services: Services, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): SchedulingJobs {
-  const intervalMs = opts.intervalMs ?? 60_000;
-  // Name and code only: a driver error can quote parameters (addresses, message text).
-  const onError =
-    opts.onError ??
-    ((err: unknown) => {
-      const e = err as { name?: unknown; code?: unknown };
-      console.error(`[scheduling] job pass failed: ${String(e?.name ?? 'error')}${e?.code ? ` (${String(e.code)})` : ''}`);
-    });
-  let stopped = false;
-  let inFlight: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  const tick = () => {
-    timer = null;
-    if (stopped) return;
-    inFlight = runSchedulingJobs(services)
-      .then(() => undefined, onError)
-      .finally(() => {
-        inFlight = null;
-        if (!stopped) {
-          timer = setTimeout(tick, intervalMs);
-          timer.unref();
-        }
-      });
-  };
-  timer = setTimeout(tick, 0);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      if (inFlight) await inFlight;
-    },
-  };
+  return repeatEvery(opts.intervalMs ?? 60_000, () => runSchedulingJobs(services), opts.onError ?? logJobFailure('scheduling'));
 }
