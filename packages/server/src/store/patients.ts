@@ -94,8 +94,10 @@ export async function findPatientsByIdentifier(
   organizationId: string,
   kind: IdentifierKind,
   value: string,
+  /** verifiedOnly: only identifiers the organisation verified; birthDate narrows a shared line. */
+  options: { verifiedOnly?: boolean; birthDate?: string; limit?: number } = {},
 ): Promise<PatientRow[]> {
-  const rows = await tx
+  const query = tx
     .select({ patient: patients })
     .from(identities)
     .innerJoin(patients, eq(patients.id, identities.patientId))
@@ -104,9 +106,14 @@ export async function findPatientsByIdentifier(
         eq(identities.organizationId, organizationId),
         eq(identities.kind, kind),
         eq(identities.value, value),
+        ...(options.verifiedOnly ? [eq(identities.verified, true)] : []),
+        eq(patients.organizationId, organizationId),
         eq(patients.status, 'active'),
+        ...(options.birthDate ? [eq(patients.birthDate, options.birthDate)] : []),
       ),
     );
+  const rows = options.limit === undefined ? await query : await query.limit(options.limit);
+  // (organisation, kind, value, patient) is unique, so no patient comes twice.
   return rows.map((r) => r.patient);
 }
 

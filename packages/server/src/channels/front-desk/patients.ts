@@ -5,7 +5,7 @@ import { BadInput } from '../../pipeline/errors.ts';
 import { knownFacts } from '../../pipeline/facts.ts';
 import type { Executor } from '../../store/db.ts';
 import { getOrganization } from '../../store/orgs.ts';
-import { getActivePatient, identitiesOf, type PatientRow } from '../../store/patients.ts';
+import { findPatientsByIdentifier, getActivePatient, identitiesOf, type PatientRow } from '../../store/patients.ts';
 import { cases, identities, interactions, patients } from '../../store/schema.ts';
 
 export const SEARCH_LIMIT = 20;
@@ -103,21 +103,8 @@ export async function searchPatients(
   }
   const matched = new Map<string, { row: PatientRow; by: PatientHit['matchedBy'] }>();
   for (const id of parsed.identifiers) {
-    const rows = await tx
-      .select({ patient: patients })
-      .from(identities)
-      .innerJoin(patients, eq(patients.id, identities.patientId))
-      .where(
-        and(
-          eq(identities.organizationId, organizationId),
-          eq(identities.kind, id.kind),
-          eq(identities.value, id.value),
-          eq(patients.status, 'active'),
-          ...(birthDate ? [eq(patients.birthDate, birthDate)] : []),
-        ),
-      )
-      .limit(SEARCH_LIMIT);
-    for (const r of rows) if (!matched.has(r.patient.id)) matched.set(r.patient.id, { row: r.patient, by: id.kind });
+    const rows = await findPatientsByIdentifier(tx, organizationId, id.kind, id.value, { birthDate: birthDate ?? undefined, limit: SEARCH_LIMIT });
+    for (const row of rows) if (!matched.has(row.id)) matched.set(row.id, { row, by: id.kind });
   }
   if (parsed.names.length > 0) {
     const full = foldedFullName();

@@ -4,8 +4,8 @@ import { normalizeIdentifier, type Language } from '@carethread/core';
 import type { Services } from '../../pipeline/context.ts';
 import type { Executor } from '../../store/db.ts';
 import { ChangeSet } from '../../store/events.ts';
-import { getActivePatient, type PatientRow } from '../../store/patients.ts';
-import { identities, outbox, patients, portalCodes, portalSessions } from '../../store/schema.ts';
+import { findPatientsByIdentifier, getActivePatient, type PatientRow } from '../../store/patients.ts';
+import { outbox, patients, portalCodes, portalSessions } from '../../store/schema.ts';
 import { macToken, safeEqual, sha256Hex } from './http.ts';
 
 export const CODE_TTL_MINUTES = 10;
@@ -51,23 +51,8 @@ export function codeMessage(code: string, language: Language): { text: string; s
  * (registration, record import) count: an address carethread merely inferred from a first
  * contact or a probabilistic link must never open somebody's record.
  */
-async function patientsForAddress(tx: Executor, organizationId: string, address: PortalAddress): Promise<PatientRow[]> {
-  const rows = await tx
-    .select({ patient: patients })
-    .from(identities)
-    .innerJoin(patients, eq(patients.id, identities.patientId))
-    .where(
-      and(
-        eq(identities.organizationId, organizationId),
-        eq(identities.kind, address.kind),
-        eq(identities.value, address.value),
-        eq(identities.verified, true),
-        eq(patients.organizationId, organizationId),
-        eq(patients.status, 'active'),
-      ),
-    );
-  const unique = new Map(rows.map((r) => [r.patient.id, r.patient]));
-  return [...unique.values()];
+function patientsForAddress(tx: Executor, organizationId: string, address: PortalAddress): Promise<PatientRow[]> {
+  return findPatientsByIdentifier(tx, organizationId, address.kind, address.value, { verifiedOnly: true });
 }
 
 /**
