@@ -239,13 +239,16 @@ describe('the agent workspace', () => {
     await page.getByRole('button', { name: 'Resolve' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve case' });
     await dialog.getByLabel('Request type').selectOption('scheduling');
-    await dialog.getByLabel('Outcome').selectOption('appointment_booked');
+    await dialog.getByLabel('Outcome').selectOption('resolved_first_contact');
     await dialog.getByLabel('Resolution (optional)').fill('Moved to next Tuesday.');
     await expectAccessible(page, 'resolve dialog');
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await dialog.waitFor({ state: 'detached' });
     const [row] = await rows<{ status: string; request_type: string }>(sql`select status, request_type from cases where id = ${other.caseId}`);
     expect(row).toMatchObject({ status: 'resolved', request_type: 'scheduling' });
+    // The chosen outcome is kept, not dropped.
+    const [kept] = await rows<{ disposition: string }>(sql`select disposition from case_dispositions where case_id = ${other.caseId}`);
+    expect(kept).toMatchObject({ disposition: 'resolved_first_contact' });
     await expect.poll(() => page.locator('.case-head').textContent()).toContain('Resolved');
   });
 });

@@ -113,14 +113,7 @@ export function ResolveDialog({ api, me, caseId, requestType, onClose, onDone }:
     };
     setBusy(true);
     try {
-      try {
-        await api.post(`/api/v1/cases/${caseId}/resolve`, body);
-      } catch (err) {
-        // A server without dispositions yet refuses the unknown key: resolve without it.
-        if (!(err instanceof ApiError && err.status === 400 && JSON.stringify(err.body).includes('disposition'))) throw err;
-        const { disposition: _omit, ...rest } = body;
-        await api.post(`/api/v1/cases/${caseId}/resolve`, rest);
-      }
+      await api.post(`/api/v1/cases/${caseId}/resolve`, body);
       onDone();
     } catch (err) {
       setError(message(err, t('actionFailed')));

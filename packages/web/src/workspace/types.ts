@@ -5,7 +5,8 @@ export type Presence = 'available' | 'busy' | 'away' | 'offline';
 export const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
 export const CHANNELS = ['voice', 'sms', 'webchat', 'email', 'portal', 'in_person'] as const;
 export const REQUEST_TYPES = ['scheduling', 'prescription', 'results', 'billing', 'insurance', 'clinical_question', 'records', 'other'] as const;
-export const DISPOSITIONS = ['resolved', 'information_given', 'appointment_booked', 'referred', 'callback_scheduled', 'no_action_needed'] as const;
+/** The server's dispositions (pipeline/actions.ts DISPOSITIONS); an unknown one is refused with 400. */
+export const DISPOSITIONS = ['resolved', 'resolved_first_contact', 'referred', 'no_response', 'duplicate', 'other'] as const;
 /** Facts an agent can ask for with one click (the ones patients are most often asked twice). */
 export const ASKABLE_FACTS = ['birthDate', 'reason', 'medication', 'pharmacy', 'preferredTime', 'memberId', 'callbackNumber'] as const;
 
