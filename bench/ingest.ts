@@ -3,7 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { syntheticPatients, type ChannelEvent } from '@carethread/core';
-import { createServices, ingestEvent, seedOrganization, type IngestResult, type Services } from '@carethread/server';
+import { createServices, ingestEvent, seedOrganization, useMasterSecret, type IngestResult, type Services } from '@carethread/server';
 import { benchDatabase, type BenchDatabase } from './db.ts';
 import { smsTraffic } from './events.ts';
 import { fmt, latencies, note, progress, round, runConcurrently, type BenchOutcome } from './measure.ts';
@@ -21,6 +21,8 @@ export const BENCH_SECRET = 'carethread-bench-secret';
 
 /** Seeds an organisation of synthetic patients, with progress on stderr. */
 export async function seedBenchOrganization(bdb: BenchDatabase, label: string, slug: string, patients: number, seed: number): Promise<string> {
+  // Patients are sealed as the server seals them (field-level encryption under this secret).
+  useMasterSecret(BENCH_SECRET);
   const bar = progress(label, patients, 'patients seeded');
   const started = performance.now();
   const { organizationId } = await bdb.database.db.transaction((tx) =>

@@ -13,7 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { REQUEST_TYPES, createRng, syntheticMessage, type RequestType } from '@carethread/core';
-import { buildApp, createServices, ensureAdminToken, RealtimeHub } from '@carethread/server';
+import { buildApp, createServices, decryptField, encryptField, ensureAdminToken, identifierIndex, RealtimeHub } from '@carethread/server';
 import { benchDatabase, type BenchDatabase, type RawQuery } from './db.ts';
 import { BENCH_SECRET, seedBenchOrganization } from './ingest.ts';
 import { fmt, latencies, note, progress, round, type BenchOutcome } from './measure.ts';
@@ -220,6 +220,10 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
   // Inbound texts of the kinds the pipeline sees, in both languages, picked per message by position.
   const inboundEn = Array.from({ length: 400 }, (_, i) => syntheticMessage(rng, REQUEST_TYPES[i % REQUEST_TYPES.length]!, 'en'));
   const inboundEs = Array.from({ length: 400 }, (_, i) => syntheticMessage(rng, REQUEST_TYPES[i % REQUEST_TYPES.length]!, 'es'));
+  // Bodies are sealed as the pipeline seals them, so reads pay for decryption as in production.
+  const sealedEn = inboundEn.map((b) => encryptField('messages.body', b));
+  const sealedEs = inboundEs.map((b) => encryptField('messages.body', b));
+  const sealedReplies = AGENT_REPLIES.map((b) => encryptField('messages.body', b));
   const total = planned.reduce((s, c) => s + c.messages, 0);
   const started = performance.now();
   // Phase 1: cases, contacts, facts, notes and routing state, a chunk of cases at a time, and
@@ -247,7 +251,7 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
     };
     const r = { caseId: [] as string[], dept: [] as string[], waiting: [] as (string | null)[], interaction: [] as string[], channel: [] as string[], language: [] as string[], lastAgent: [] as (string | null)[], updated: [] as string[] };
     const it = {
-      id: [] as string[], caseId: [] as string[], patient: [] as string[], channel: [] as string[], kind: [] as (string | null)[], value: [] as (string | null)[],
+      id: [] as string[], caseId: [] as string[], patient: [] as string[], channel: [] as string[], kind: [] as (string | null)[], value: [] as (string | null)[], index: [] as (string | null)[],
       ref: [] as (string | null)[], status: [] as string[], assurance: [] as string[], joined: [] as string[], language: [] as string[], agent: [] as (string | null)[],
       started: [] as string[], last: [] as string[], ended: [] as (string | null)[], n: [] as number[], startS: [] as number[], stepS: [] as number[], offset: [] as number[],
     };
@@ -288,7 +292,9 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
         it.patient.push(pc.patient.id);
         it.channel.push(pi.channel);
         it.kind.push(contact.kind);
-        it.value.push(contact.value);
+        // Stored as the pipeline stores them: sealed, with the blind index beside.
+        it.value.push(contact.value === null ? null : encryptField('interactions.contact_value', contact.value));
+        it.index.push(contact.kind && contact.value ? identifierIndex(contact.kind, contact.value) : null);
         it.ref.push(pi.channel === 'voice' ? `CA${randomBytes(16).toString('hex')}` : pi.channel === 'webchat' ? `chat-${randomBytes(8).toString('hex')}` : null);
         it.status.push(pi.status);
         it.assurance.push(assuranceOf(pi.channel));
@@ -319,7 +325,7 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
         f.caseId.push(pc.id);
         f.scope.push(scope);
         f.name.push(name);
-        f.value.push(value);
+        f.value.push(encryptField('facts.value', value));
         f.source.push('extractor');
         f.interaction.push(src.id);
         f.verified.push(false);
@@ -333,7 +339,7 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
           nt.caseId.push(pc.id);
           nt.staff.push(staffIds[Math.floor(rng() * staffIds.length)]!);
           nt.kind.push(handover ? 'handover' : 'note');
-          nt.body.push(NOTE_BODIES[Math.floor(rng() * NOTE_BODIES.length)]!);
+          nt.body.push(encryptField('case_notes.body', NOTE_BODIES[Math.floor(rng() * NOTE_BODIES.length)]!));
           nt.toDept.push(handover ? dept : null);
           nt.created.push(iso(first.startS + Math.floor(rng() * Math.max(1, lastAt - first.startS))));
         }
@@ -356,14 +362,14 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
       );
       await raw(
         `with i as (
-           insert into interactions (id, organization_id, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at)
-           select id, $1, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at
-           from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[])
-             as t(id, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at)
+           insert into interactions (id, organization_id, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at, contact_index)
+           select id, $1, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at, contact_index
+           from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[])
+             as t(id, case_id, patient_id, channel, contact_kind, contact_value, conversation_ref, status, assurance, joined_by, language, agent_id, started_at, last_activity_at, ended_at, contact_index)
            returning id, case_id, patient_id, channel, started_at)
          insert into events (organization_id, kind, case_id, patient_id, interaction_id, data, occurred_at)
          select $1, 'interaction_started', null, null, id, jsonb_build_object('channel', channel), started_at from i`,
-        [organizationId, it.id, it.caseId, it.patient, it.channel, it.kind, it.value, it.ref, it.status, it.assurance, it.joined, it.language, it.agent, it.started, it.last, it.ended],
+        [organizationId, it.id, it.caseId, it.patient, it.channel, it.kind, it.value, it.ref, it.status, it.assurance, it.joined, it.language, it.agent, it.started, it.last, it.ended, it.index],
       );
       // Each contact's message plan, for the second phase.
       await raw(
@@ -435,7 +441,7 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
                      when g.n % 2 = 0 then ($6::text[])[1 + (i.body_offset + g.n) % cardinality($6::text[])]
                      when i.language = 'es' then ($5::text[])[1 + (i.body_offset + g.n) % cardinality($5::text[])]
                      else ($4::text[])[1 + (i.body_offset + g.n) % cardinality($4::text[])] end,
-                case when i.channel = 'email' then case when g.n = 1 then 'Question about my care' else 'Re: Question about my care' end end,
+                case when i.channel = 'email' then case when g.n = 1 then $7 else $8 end end,
                 case when g.n % 2 = 1 then
                        case i.channel when 'sms' then 'SM' when 'email' then 'MSG' else upper(left(i.channel, 2)) end || md5(i.interaction_id::text || g.n::text)
                 end,
@@ -457,7 +463,7 @@ async function loadHistory(raw: RawQuery, organizationId: string, planned: Plann
          order by m.occurred_at
          returning 1)
        select count(*)::int as n from e`,
-      [organizationId, lo, hi, inboundEn, inboundEs, AGENT_REPLIES],
+      [organizationId, lo, hi, sealedEn, sealedEs, sealedReplies, encryptField('messages.subject', 'Question about my care'), encryptField('messages.subject', 'Re: Question about my care')],
     );
     done += Number(row!.n);
     bar.tick(done);
@@ -490,9 +496,9 @@ export async function prepareOpenCase(
   ).map((row) => ({
     id: String(row.id),
     language: row.language === 'es' ? ('es' as const) : ('en' as const),
-    birthDate: (row.birth_date as string | null) ?? null,
-    phone: (row.phone as string | null) ?? null,
-    email: (row.email as string | null) ?? null,
+    birthDate: row.birth_date ? decryptField('patients.birth_date', String(row.birth_date)) : null,
+    phone: row.phone ? decryptField('identities.value', String(row.phone)) : null,
+    email: row.email ? decryptField('identities.value', String(row.email)) : null,
   }));
   const staffIds = (await bdb.raw('select id from staff where organization_id = $1 order by name', [organizationId])).map((row) => String(row.id));
   const planned = planCases(population, staffIds, sizes.messages, rng);

@@ -81,8 +81,10 @@ export function loadChallenge(): LabelledUtterance[] {
 }
 
 /**
- * The blind set (`corpus/blind.json`), written after the second training round and before
- * its result was looked at. Never trained on, never tuned against: read only its totals.
+ * The current blind set (`corpus/blind.json`): written by someone who has not seen the
+ * corpora, after the last training round and before its result is looked at. Never trained
+ * on, never tuned against: read only its totals. Each round retires it (merges it into the
+ * corpora) and a new one takes its place, so it may be absent ([]) between the two.
  */
 export function loadBlind(): LabelledUtterance[] {
   return loadCheckSet('blind.json');

@@ -44,7 +44,7 @@ export interface EvalReport {
   languages: Partial<Record<Language, LanguageReport>>;
   /** A separate set written after the corpora and never used for training or tuning. */
   challenge?: Partial<Record<Language, LanguageReport>>;
-  /** A second such set, written after the last training round and never looked at item by item. */
+  /** The current blind set (`corpus/blind.json`), never looked at item by item; absent while it is being replaced. */
   blind?: Partial<Record<Language, LanguageReport>>;
   /** Median milliseconds of one classify() over the held-out utterances. */
   median_classify_ms: number;
@@ -126,7 +126,7 @@ export interface EvaluateOptions {
   corpus?: readonly LabelledUtterance[];
   /** Challenge set (default: the shipped one; pass [] to skip). */
   challenge?: readonly LabelledUtterance[];
-  /** Blind set (default: the shipped one; pass [] to skip). */
+  /** Blind set (default: `corpus/blind.json` if it exists; pass [] to skip). */
   blind?: readonly LabelledUtterance[];
 }
 

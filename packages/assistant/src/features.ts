@@ -97,6 +97,8 @@ const SCOPE_END = new Set([
 ]);
 // A second want/need inside the scope starts the affirmed request ("no quiero cancelar quiero cambiar").
 const SCOPE_END_LATER = new Set(['es', 'is', 'its', 'need', 'want', 'needs', 'wanted', 'necesito', 'quiero', 'ocupo', 'quisiera', 'necesitamos', 'queremos']);
+// Scheduling verbs that a negation right before them governs directly ("not cancelling").
+const ACTION_VERB = /^(?:cancel|cancle|kansel|cxl|anul|borr|resched|reprogram|reagend|rebook|postpon|pospon|confirm|book|schedul|agend|cambi|chang|move$|moving|mover)/;
 const NEGATION_WINDOW = 6;
 const CLITICS = new Set(['la', 'lo', 'le', 'las', 'los', 'les', 'me', 'te', 'se', 'nos']);
 // Only a negated REQUEST is scoped ("I don't need / no quiero / not calling about X"): a
@@ -132,6 +134,13 @@ export function negationScope(text: string): { words: string[]; negated: boolean
         // Spanish puts object pronouns between the two: "no la quiero cancelar".
         pending = CLITICS.has(w);
         if (REQUEST_VERBS.has(w)) {
+          pending = false;
+          negated[negated.length - 1] = true;
+          left = NEGATION_WINDOW - 1;
+          inScope = 1;
+        } else if (ACTION_VERB.test(w)) {
+          // The scheduling verb itself negated: "I'm not cancelling, just moving it",
+          // "cancelar, no reprogramar", "prefiero no reagendar".
           pending = false;
           negated[negated.length - 1] = true;
           left = NEGATION_WINDOW - 1;

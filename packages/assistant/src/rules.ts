@@ -32,8 +32,9 @@ const PERSON_EN = [
 const PERSON_ES = [
   String.raw`\b(?:hablar|chatear|comunicarme|platicar)\s+con\s+(?:una?\s+|el\s+|la\s+|alguien\s+|algun\s+)?(?:persona|humano|ser\s+humano|agente|representante|operador\w*|alguien|enfermer\w*|gerente|supervisor\w*|recepcion\w*|personal|encargad\w*)\b`,
   String.raw`\bpersona\s+(?:real|de\s+verdad)\b`,
-  String.raw`\b(?:pase|pasen|paseme|pasame|comuniqueme|comuniquenme|transfierame|transfiereme|conecteme|conectame|comunicame)\b`,
+  String.raw`\b(?:(?:pase|pasen)\s+con|paseme|pasame|comuniqueme|comuniquenme|transfierame|transfiereme|conecteme|conectame|comunicame)\b`,
   String.raw`\bservicio\s+al\s+cliente\b`,
+  String.raw`\bme\s+(?:pasa|pasan|comunica|comunican|transfiere|transfieren|conecta|conectan)\s+con\s+(?:una?\s+|el\s+|la\s+)?(?:persona|humano|agente|representante|operador\w*|alguien|enfermer\w*|doctor\w*|gerente|supervisor\w*|recepcion\w*|encargad\w*)\b`,
   String.raw`\b(?:no\s+(?:quiero\s+(?:hablar\s+con\s+)?)?(?:un|una|el|la|esta|este)\s+(?:robot|maquina|bot|computadora)|no\s+de\s+una?\s+(?:robot|maquina|bot))\b`,
   String.raw`\b(?:quiero|necesito|prefiero)\s+(?:una\s+persona|un\s+humano|un\s+agente|un\s+representante|un\s+ser\s+humano)\b`,
 ];

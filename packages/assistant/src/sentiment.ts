@@ -26,6 +26,23 @@ const NEUTRAL_BAND = 0.25;
 /** At or below this score alone, a message reads as frustrated. */
 const FRUSTRATED_SCORE = -1.5;
 
+/**
+ * Words the Senticon lexicons give a polarity although they carry no mood in a patient's
+ * request: articles, particles, calendar and visit words ("un", "que", "para", "martes" and
+ * "chequeo" are all negative in Spanish, so "necesito una cita para un chequeo el martes que
+ * viene" summed to a frustrated -1.5 and was handed off). They are left out before scoring.
+ */
+const NO_MOOD = new Set(
+  (
+    'un que para si sí mis viene martes sábado marzo mes hora chequeo consulta control médico ' +
+    'to in coming week month evening august appointment name second number'
+  ).split(' '),
+);
+
+function withoutMoodlessWords(text: string): string {
+  return text.replace(/[\p{L}\p{M}]+/gu, (word) => (NO_MOOD.has(word.toLowerCase()) ? ' ' : word));
+}
+
 /** nlp.js sentiment (Senticon lexicons for English and Spanish). */
 export class SentimentScorer {
   private analyzer: SentimentAnalyzer | null = null;
@@ -39,7 +56,7 @@ export class SentimentScorer {
 
   async score(text: string, language: Language): Promise<Sentiment> {
     if (!this.analyzer) throw new Error('SentimentScorer: score() before init()');
-    const input = text.length > SENTIMENT_MAX_CHARS ? text.slice(0, SENTIMENT_MAX_CHARS) : text;
+    const input = withoutMoodlessWords(text.length > SENTIMENT_MAX_CHARS ? text.slice(0, SENTIMENT_MAX_CHARS) : text);
     if (!/\p{L}/u.test(input)) return { score: 0, label: 'neutral' };
     let score = 0;
     try {

@@ -126,6 +126,8 @@ const RULES: readonly Rule[] = [
   ['cardiac', String.raw`\b(?:presion|opresion|peso|ardor|apreton|dolor)\s+(?:fuerte\s+)?(?:en|sobre)\s+el\s+${PECHO}\b`],
   ['cardiac', String.raw`\b${PECHO}\s+apretado\b`],
   ['cardiac', String.raw`\binfarto\b`],
+  // A racing heart with fainting coming on.
+  ['cardiac', String.raw`\b(?:heart\s+(?:is\s+)?(?:racing|pounding)|corazon\s+(?:me\s+|le\s+)?(?:late|palpita)\s+(?:muy\s+)?(?:rapido|fuerte))\s+(?:(?!but\b|pero\b|no\b|not\b|dont\b|don't\b)[\w']+\s+){0,8}(?:pass(?:ing)?\s+out|faint\w*|desmay\w*)`],
   ['cardiac', String.raw`\b(?:ataque|paro)\s+(?:al\s+corazon|cardiaco|cardiaca)\b`],
   ['cardiac', String.raw`\bdolor\s+(?:\w+\s+){0,2}(?:baja|se\s+corre|corre|se\s+va|se\s+extiende|sube)\s+(?:al|por\s+el|hacia\s+el|a\s+la)\s+(?:brazo|mandibula|hombro)\b`],
 
@@ -208,6 +210,7 @@ const RULES: readonly Rule[] = [
   ['bleeding', String.raw`\bsangrado\s+(?:muy\s+)?(?:abundante|fuerte|intenso|grave|masivo|que\s+no\s+(?:para|se\s+detiene))\b`],
   ['bleeding', String.raw`\b(?:mucha|muchisima|bastante|demasiada)\s+sangre\b`],
   ['bleeding', String.raw`\bhemorragia\b`],
+  ['bleeding', String.raw`\b(?:desangr\w*|bleeding\s+out|bleed(?:ing)?\s+to\s+death)\b`],
   ['bleeding', String.raw`\b(?:tos\w*|vomit\w*|escup\w*|arroj\w*)\s+(?:con\s+)?sangre\b`],
   ['bleeding', String.raw`\bperdiendo\s+(?:mucha\s+)?sangre\b`],
 
@@ -246,18 +249,24 @@ const RULES: readonly Rule[] = [
   ['poisoning', String.raw`\b(?:trago|trague|se\s+trago|bebio|se\s+bebio|se\s+tomo|tomo|ingirio|comio|se\s+comio)\s+(?:algo|un\s+poco|liquido)\s+(?:\w+\s+){0,4}(?:limpieza|limpiador\w*|quimic\w*|debajo\s+del\s+fregadero|del\s+garaje)\b`],
   ['poisoning', String.raw`\b(?:trago|bebio|se\s+tomo|tomo|comio|se\s+comio)\s+(?:\w+\s+){0,2}(?:productos?\s+de\s+limpieza|quimicos?)\b`],
   ['poisoning', String.raw`\benvenen\w*`],
+  // A child who got into medicine or household pods: whatever the verb, poison control.
+  ['poisoning', String.raw`\b(?:toddler|baby|kid|son|daughter|child|grandson|granddaughter|boy|girl|dog)\s+(?:\w+\s+){0,2}(?:(?:swallowed|ate|drank|got\s+into|chewed)\s+(?:\w+\s+){0,3}|took\s+(?:some|several|a\s+few|a\s+handful\s+of|a\s+bunch\s+of|my|mom'?s|moms|dad'?s|dads|grandma'?s|grandmas|grandpa'?s|grandpas|someone'?s|\d+|two|three|four|five)\s+(?:\w+\s+){0,2})(?:pills?|tablets?|meds|medicine|medication|vitamins|gummies|pods?|detergent)\b`],
+  ['poisoning', String.raw`\b(?:swallowed|ate|got\s+into|chewed|bit)\s+(?:\w+\s+){0,3}(?:dishwasher|laundry|detergent|tide)\s+pods?\b`],
+  ['poisoning', String.raw`\b(?:nino|nina|bebe|hijo|hija|nieto|nieta|chamaco|chamaca|nene|nena|chiquito|chiquita)\s+(?:\w+\s+){0,2}(?:(?:se\s+)?(?:trago|comio|bebio|mastico)\s+(?:\w+\s+){0,3}|(?:se\s+)?tomo\s+(?:unas|unos|varias|varios|algunas|muchas|mis|las\s+de|un\s+punado\s+de|\d+)\s+(?:\w+\s+){0,2})(?:pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|detergente)\b`],
   ['poisoning', String.raw`\bintoxica\w*(?!\s+(?:alimentaria|por\s+comida|con\s+comida))`],
 
   // --- allergic ------------------------------------------------------------------------
   ['allergic', String.raw`\banaphyla\w*`],
-  ['allergic', String.raw`\b(?:throat|airway)\s+(?:is\s+|feels\s+|keeps\s+)?(?:\w+\s+)?(?:swell\w*|swollen|clos\w*|tighten\w*)`],
+  ['allergic', String.raw`\b(?:throat|airway)\s+(?:is\s+|feels\s+(?:like\s+(?:it'?s\s+|it\s+is\s+)?)?|keeps\s+)?(?:\w+\s+)?(?:swell\w*|swollen|clos\w*|tighten\w*)`],
   ['allergic', String.raw`\b(?:swell\w*|swollen)\s+(?:\w+\s+)?(?:throat|tongue)\b`],
-  ['allergic', String.raw`\btongue\s+(?:is\s+)?(?:\w+\s+)?(?:swell\w*|swollen)`],
+  // Swelling that spreads from the face to the throat ("my face and throat are swelling").
+  ['allergic', String.raw`\b(?:face|lips?|eyes)\s+(?:and|&)\s+(?:my\s+|the\s+)?(?:throat|tongue)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:swell\w*|swollen|clos\w*)`],
+  ['allergic', String.raw`\btongue\s+(?:is\s+|and\s+(?:my\s+)?lips\s+(?:are\s+)?)?(?:\w+\s+)?(?:swell\w*|swollen)`],
   ['allergic', String.raw`\b(?:severe|serious|bad|major|strong|really\s+bad)\s+allergic\s+reaction\b`],
   ['allergic', String.raw`\ballergic\s+reaction\s+(?:and|with)\s+(?:\w+\s+){0,4}(?:${BREATH}|throat|swell\w*|swollen|tongue|lips)`],
   ['allergic', String.raw`\bepi\s?-?pen\b`],
   ['allergic', String.raw`\banafila\w*`],
-  ['allergic', String.raw`\bse\s+(?:me|le)\s+(?:esta\s+)?(?:cerrando|cierra|hinch\w*|inflam\w*)\s+(?:la\s+)?(?:garganta|lengua)\b`],
+  ['allergic', String.raw`\bse\s+(?:me|le)\s+(?:estan?\s+)?(?:cerrando|cierra|hinch\w*|inflam\w*)\s+(?:\w+\s+){0,4}(?:garganta|lengua)\b`],
   ['allergic', String.raw`\bgarganta\s+(?:se\s+(?:me\s+|le\s+)?(?:cierra|esta\s+cerrando)|cerrada|hinchada)\b`],
   ['allergic', String.raw`\blengua\s+(?:muy\s+)?hinchad\w*`],
   ['allergic', String.raw`\breaccion\s+alergica\s+(?:muy\s+)?(?:grave|severa|fuerte|seria)\b`],
@@ -295,6 +304,8 @@ const RULES: readonly Rule[] = [
   ['obstetric', String.raw`\bse\s+(?:me|le)\s+rompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
   ['obstetric', String.raw`\brompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
   ['obstetric', String.raw`\b(?:el\s+|mi\s+)?bebe\s+(?:ya\s+)?no\s+se\s+mueve\b`],
+  ['obstetric', String.raw`\bno\s+(?:siento|sentimos|he\s+sentido|ha\s+sentido|siente)\s+(?:que\s+se\s+mueva\s+|moverse\s+|mover\s+)?(?:a\s+|al\s+)?(?:el\s+|mi\s+)?bebe(?:\s+moverse)?\b`],
+  ['obstetric', String.raw`\b(?:can'?t|cannot|don'?t|didn'?t|haven'?t)\s+(?:feel|felt)\s+(?:the\s+|my\s+)?baby\s+(?:move|moving|kick\w*)\b`],
   ['obstetric', String.raw`\b(?:aborto\s+espontaneo|perdiendo\s+(?:al|el)\s+bebe|estoy\s+abortando)\b`],
 
   // --- trauma --------------------------------------------------------------------------
@@ -304,6 +315,7 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\b(?:severe|bad|major|serious|big)\s+burns?\b`],
   ['trauma', String.raw`\b(?:hit|banged|struck|fell\s+on)\s+(?:${WHO}\s+)?head\s+(?:\w+\s+){0,5}(?:passed\s+out|vomit\w*|throwing\s+up|confus\w*|bleed\w*|unconscious|knocked\s+out)`],
   ['trauma', String.raw`\bhead\s+injury\b`],
+  ['trauma', String.raw`\b(?:se|me|le)\s+(?:pego|pegue|golpeo|golpee|dio|di)\s+(?:un\s+golpe\s+)?(?:fuerte\s+)?en\s+la\s+cabeza\s+(?:(?!pero\b|sin\b|nunca\b|no\b(?!\s+(?:para|deja)\b))\w+\s+){0,6}(?:vomit\w*|desmay\w*|confundid\w*|no\s+despierta|inconsciente|sangr\w*)`],
   ['trauma', String.raw`\bbone\s+(?:is\s+)?(?:sticking|poking)\s+out\b`],
   ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
   ['trauma', String.raw`\batropell\w*`],
@@ -409,7 +421,8 @@ export function assessUrgency(text: string): UrgentAssessment {
   if (!/\p{L}/u.test(folded)) return { urgent: false };
 
   PREGNANCY.lastIndex = 0;
-  if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded)) return { urgent: false };
+  ANY_BLEEDING.lastIndex = 0;
+  if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded) && !ANY_BLEEDING.test(folded)) return { urgent: false };
   const breaks = spansOf(CLAUSE_BREAK, folded).map((s) => s.end);
   const pseudo = spansOf(PSEUDO_NEGATION, folded);
   const history = spansOf(HISTORICAL, folded);
@@ -440,6 +453,17 @@ export function assessUrgency(text: string): UrgentAssessment {
     for (const s of spansOf(ANY_BLEEDING, folded)) {
       if (/^blood\s*(?:work|test|pressure|sugar|type|draw)/.test(folded.slice(s.start, s.start + 20))) continue;
       found.push(judge('obstetric', s.start, s.end));
+    }
+  }
+
+  // Bleeding the rules do not flag on its own ("estoy sangrando") is left to the model's safety
+  // net; when it is negated ("no estoy sangrando") it is recorded as a negated mention, so the
+  // safety net does not raise an alarm the patient has just denied.
+  if (!found.some((f) => f.category === 'bleeding' || f.category === 'obstetric')) {
+    for (const s of spansOf(ANY_BLEEDING, folded)) {
+      if (/^blood\s*(?:work|test|pressure|sugar|type|draw)/.test(folded.slice(s.start, s.start + 20))) continue;
+      const mention = judge('bleeding', s.start, s.end);
+      if (mention.suppressed === 'negated') found.push(mention);
     }
   }
 

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { configFromEnv, DEMO_SLUG, ensureAdminToken, migrateDatabase, openDatabase, getOrganizationBySlug, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
+import { configFromEnv, DEMO_SLUG, ensureAdminToken, getOrganizationBySlug, openConfiguredDatabase, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
 import { nluCommand } from './commands/nlu.ts';
 import { careImportCommand } from './commands/care.ts';
 import { auditCommand } from './commands/audit.ts';
+import { keysCommand } from './commands/keys.ts';
 import { loadScenarios, replay } from './replay.ts';
 import { ScenarioError } from './scenario.ts';
 
@@ -21,6 +22,8 @@ Usage:
   carethread nlu eval|classify [--json] score the assistant's understanding, or classify stdin lines
   carethread audit verify|purge [--org S] [--json]
                                         check the audit log's hash chain (exit 1 on a break), or purge past retention
+  carethread keys status|rotate [--json]
+                                        show the data key versions, or rotate: a new version, every PHI value re-encrypted, online
   carethread billing|results import <file.csv|file.json> [--org SLUG] [--dry-run] [--json]
                                         load statements or report statuses (docs/billing-import.md)
 
@@ -40,8 +43,7 @@ class UsageError extends Error {}
 
 async function openConfigured() {
   const config = configFromEnv();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
-  await migrateDatabase(database);
+  const { database } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`));
   return { config, database };
 }
 
@@ -152,6 +154,8 @@ export async function main(argv: string[]): Promise<number> {
         return await nluCommand(args);
       case 'audit':
         return await auditCommand(args);
+      case 'keys':
+        return await keysCommand(args);
       case 'billing':
       case 'results':
         return await careImportCommand(command, args);

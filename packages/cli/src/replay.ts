@@ -167,13 +167,15 @@ async function playOne(
     portal = null;
   };
   const readPortalCode = async () => {
+    // The payload is encrypted at rest, so the purpose is read after opening, not in SQL.
     const rows = await database.db
       .select({ payload: schema.outbox.payload })
       .from(schema.outbox)
-      .where(and(eq(schema.outbox.organizationId, organizationId), sql`${schema.outbox.payload}->>'purpose' = 'portal_code'`))
+      .where(eq(schema.outbox.organizationId, organizationId))
       .orderBy(desc(schema.outbox.id))
-      .limit(1);
-    const code = /\b(\d{6})\b/.exec(String(rows[0]?.payload.text ?? ''))?.[1];
+      .limit(20);
+    const sent = rows.find((r) => r.payload.purpose === 'portal_code');
+    const code = /\b(\d{6})\b/.exec(String(sent?.payload.text ?? ''))?.[1];
     if (!code) throw new ReplayError('no portal code was sent (is the patient registered with a phone or email?)');
     return code;
   };

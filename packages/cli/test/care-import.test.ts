@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@carethread/server';
+import { decryptField, openDatabase, useMasterSecret } from '@carethread/server';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ct-care-cli-'));
@@ -24,8 +24,11 @@ beforeAll(async () => {
   const demo = cli(['demo', '--patients', '4']);
   expect(demo.status, demo.stderr).toBe(0);
   const database = await openDatabase({ dataDir: join(dir, 'pgdata') });
-  const r = await database.db.execute(sql`select value from identities where kind = 'mrn' order by value limit 1`);
-  mrn = ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ value: string }>)[0]!.value;
+  const r = await database.db.execute(sql`select value from identities where kind = 'mrn' limit 1`);
+  // Identifiers are sealed under keys from the data directory's secret.
+  useMasterSecret(readFileSync(join(dir, 'secret'), 'utf8').trim());
+  const sealed = ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ value: string }>)[0]!.value;
+  mrn = decryptField('identities.value', sealed);
   await database.close();
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

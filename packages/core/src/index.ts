@@ -22,3 +22,5 @@ export * from './identity/verify.ts';
 export * from './care/index.ts';
 // de-identification (HIPAA Safe Harbor): structured records, free-text scrubbing, pseudonyms
 export * from './deidentify/index.ts';
+// contact preferences and the outbox's send-time policy (quiet hours, opt-outs)
+export * from './consent.ts';

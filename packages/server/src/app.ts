@@ -8,10 +8,12 @@ import type { Principal } from './auth.ts';
 import { authenticate } from './auth/authenticate.ts';
 import type { Services } from './pipeline/context.ts';
 import { BadInput } from './pipeline/errors.ts';
+import { rejectUnstorableInput } from './input-guard.ts';
 import { RealtimeHub } from './realtime.ts';
 import { registerRoutes } from './routes/index.ts';
 import { registerChannels } from './channels/index.ts';
 import { registerWebApp } from './routes/web-app.ts';
+import { registerSecurityHeaders, trustProxyFromEnv, type TrustProxy } from './http-security.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +27,8 @@ export interface AppOptions {
   /** Inbound request bodies above this are refused with 413 (bytes). */
   bodyLimit?: number;
   logger?: boolean;
+  /** Fastify's trustProxy; defaults to CARETHREAD_TRUST_PROXY (http-security.ts). */
+  trustProxy?: TrustProxy;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -32,6 +36,8 @@ export const API_PREFIX = '/api/v1';
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    // Behind a TLS-terminating proxy, X-Forwarded-Proto/-For are believed only from the proxies named here.
+    trustProxy: options.trustProxy ?? trustProxyFromEnv(),
     // Request logs carry method, route and status only: URLs and bodies can hold PHI.
     logger: options.logger
       ? {
@@ -44,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  // CSP nonce, HSTS, nosniff, referrer and cache policy on every response (first, so even an
+  // answer from the authentication hook gets them).
+  registerSecurityHeaders(app, { publicUrl: () => options.services.settings.publicUrl });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -57,13 +66,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // BaseLayout: no Swagger top bar, whose logo carries an inline <style> our CSP would refuse
+  // (and whose "explore" box would load other specs); the reference itself is unchanged.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { layout: 'BaseLayout' } });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   // Twilio and hosted mail providers post application/x-www-form-urlencoded.
   await app.register(fastifyFormbody);
 
   // Bearer tokens and staff session cookies (auth/authenticate.ts); pages and webhooks live outside /api/v1.
   app.addHook('onRequest', async (request, reply) => authenticate(options.services, request, reply));
+  // Text PostgreSQL cannot store (NUL, lone surrogates) and absurd nesting: a 400, never a 500 (input-guard.ts).
+  app.addHook('preValidation', rejectUnstorableInput);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof BadInput) return reply.code(error.status).send({ ...error.details, error: error.code, message: error.message });

@@ -3,6 +3,7 @@ import type { Executor } from './store/db.ts';
 import { demographicsOf } from './store/patients.ts';
 import { randomInt } from 'node:crypto';
 import { addEndpoint } from './store/endpoints.ts';
+import { blockingKeyIndex, identifierIndex, patientIndexes } from './store/blind-indexes.ts';
 import { departments, identities, organizations, patientBlocks, patients, staff } from './store/schema.ts';
 import { seedCannedResponses } from './workspace/canned.ts';
 
@@ -74,6 +75,7 @@ export async function seedOrganization(tx: Executor, options: SeedOptions = {}):
           city: p.city,
           postcode: p.postcode,
           language: p.language,
+          ...patientIndexes(p),
           createdAt: at,
           updatedAt: at,
         })),
@@ -83,13 +85,13 @@ export async function seedOrganization(tx: Executor, options: SeedOptions = {}):
       const p = batch[i]!;
       const common = { organizationId, patientId: row.id, verified: true, confidence: 1, source: 'demo registration', createdAt: at };
       return [
-        { ...common, kind: 'phone', value: p.phone },
-        { ...common, kind: 'email', value: p.email },
-        { ...common, kind: 'mrn', value: p.mrn },
+        { ...common, kind: 'phone', value: p.phone, valueIndex: identifierIndex('phone', p.phone) },
+        { ...common, kind: 'email', value: p.email, valueIndex: identifierIndex('email', p.email) },
+        { ...common, kind: 'mrn', value: p.mrn, valueIndex: identifierIndex('mrn', p.mrn) },
       ];
     });
     await tx.insert(identities).values(ids).onConflictDoNothing();
-    const blocks = rows.flatMap((row) => [...new Set(blockingKeys(demographicsOf(row)))].map((key) => ({ organizationId, key, patientId: row.id })));
+    const blocks = rows.flatMap((row) => [...new Set(blockingKeys(demographicsOf(row)).map(blockingKeyIndex))].map((key) => ({ organizationId, key, patientId: row.id })));
     for (let b = 0; b < blocks.length; b += 5000) await tx.insert(patientBlocks).values(blocks.slice(b, b + 5000)).onConflictDoNothing();
     options.onProgress?.(Math.min(start + BATCH, population.length), population.length);
   }

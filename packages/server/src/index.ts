@@ -10,6 +10,8 @@ import { createServices, type Services } from './pipeline/context.ts';
 import { RealtimeHub } from './realtime.ts';
 import { migrateDatabase, openDatabase, type Database } from './store/db.ts';
 import { getOrganizationBySlug } from './store/orgs.ts';
+import { useMasterSecret } from './store/field-crypto.ts';
+import { followKeyRotations, resealAll, syncDataKeys } from './store/key-rotation.ts';
 import { settingsFromEnv } from './settings.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { twilioSmsTransport } from './channels/twilio/sms.ts';
@@ -41,6 +43,10 @@ export { createAssistant, escalateUrgent, handOff, openAlerts } from './assistan
 export { assistantReport, assistantCaseSummaries } from './read/assistant-metrics.ts';
 export { RealtimeHub } from './realtime.ts';
 export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
+export { rotateDataKey, resealAll, syncDataKeys, valuesPerKey, ENCRYPTED_COLUMNS, KeyMismatch, type RotationResult } from './store/key-rotation.ts';
+export { blindIndex, decryptField, encryptField, isCiphertext, activeKeyId, useMasterSecret } from './store/field-crypto.ts';
+export { identifierIndex } from './store/blind-indexes.ts';
+export { dataKeys } from './store/schema-crypto.ts';
 export { seedOrganization, DEMO_SLUG, DEMO_PHONE_NUMBER } from './demo.ts';
 export { settingsFromEnv, type ChannelSettings } from './settings.ts';
 export { organizationForEndpoint, endpointsOf, addEndpoint } from './store/endpoints.ts';
@@ -96,8 +102,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CarethreadC
   };
 }
 
-/** The signing secret for continuation links: from the environment, else made once and kept. */
-function loadSecret(dataDir: string): string {
+/**
+ * The deployment master secret: it signs continuation links and derives the keys of the
+ * encrypted PHI columns. From the environment, else made once and kept owner-only.
+ */
+export function loadSecret(dataDir: string): string {
   if (process.env.CARETHREAD_SECRET) return process.env.CARETHREAD_SECRET;
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'secret');
@@ -105,6 +114,33 @@ function loadSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Opens and migrates the configured database, installs the master secret, checks it against
+ * the database's key versions (a wrong secret stops here) and seals any value still in
+ * plaintext from before field encryption (with progress). Every command that reads or writes
+ * patient data starts here.
+ */
+export async function openConfiguredDatabase(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<{ database: Database; secret: string }> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+  try {
+    await migrateDatabase(database);
+    const secret = loadSecret(config.dataDir);
+    useMasterSecret(secret);
+    await syncDataKeys(database, secret);
+    let last = '';
+    const sweep = await resealAll(database, ({ table, done }) => {
+      if (done % 5000 === 0 || table !== last) log(`encrypting stored ${table}: ${done} rows`);
+      last = table;
+    });
+    const sealed = Object.values(sweep.resealed).reduce((a, b) => a + b, 0);
+    if (sealed > 0) log(`sealed ${sealed} rows of PHI under the active data key`);
+    return { database, secret };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
 }
 
 export interface Running {
@@ -124,9 +160,10 @@ export interface Running {
 
 /** Opens (and migrates) the database, seeds the demo organisation when empty, and serves. */
 export async function startCarethread(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<Running> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
-  await migrateDatabase(database);
-  const services = createServices(database, loadSecret(config.dataDir), { settings: settingsFromEnv(process.env, config.port) });
+  const { database, secret } = await openConfiguredDatabase(config, log);
+  const services = createServices(database, secret, { settings: settingsFromEnv(process.env, config.port) });
+  // `carethread keys rotate` in another process announces the new active key version.
+  const stopFollowingKeys = await followKeyRotations(database, secret);
   // The virtual assistant answers on chat, SMS, voice and portal (per organisation:
   // settings.assistant.enabled; CARETHREAD_ASSISTANT=0 leaves every answer to people).
   if (process.env.CARETHREAD_ASSISTANT !== '0') services.assistant = createAssistant(await createUnderstanding());
@@ -180,6 +217,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
       for (const t of transports) (t as { close?: () => void }).close?.();
       await app.close();
       await hub.close();
+      await stopFollowingKeys();
       await database.close();
     },
   };

@@ -4,6 +4,7 @@ import { createUnderstanding } from '@carethread/assistant';
 import { createAssistant } from '../src/assistant/index.ts';
 import { seedScheduling } from '../src/scheduling/index.ts';
 import { addEndpoint } from '../src/store/endpoints.ts';
+import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // The assistant's part in routing and its remaining gaps (issue 5): a case the assistant is
@@ -31,8 +32,7 @@ async function call(method: 'PUT' | 'POST' | 'GET', url: string, payload?: unkno
 }
 
 async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(q);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, q);
 }
 
 async function register(p: { givenName: string; familyName: string; birthDate: string; phone?: string; email?: string; language?: string; verified?: boolean }) {
@@ -146,8 +146,8 @@ describe('hand-off: expected wait, call-back or a continuation on another channe
     const cont = await rows<{ target_channel: string; case_id: string }>(sql`select target_channel, case_id from continuations where case_id = ${caseId}`);
     expect(cont).toEqual([{ target_channel: 'voice', case_id: caseId }]);
     // The code reached the patient by SMS: through the outbox, like every assistant reply.
-    const out = await rows<{ n: number }>(sql`select count(*)::int as n from outbox where case_id = ${caseId} and channel = 'sms' and payload->>'text' like '%enter code%'`);
-    expect(out[0]!.n).toBe(1);
+    const out = await outboxRows(h.database, (o) => o.case_id === caseId && o.channel === 'sms' && String(o.payload.text).includes('enter code'));
+    expect(out).toHaveLength(1);
     // Asked again: not a second code.
     expect(said(await sms('CALL', 22))).toBe('');
   });
@@ -218,10 +218,8 @@ describe('verification by one-time code', () => {
     await register({ givenName: 'Maya', familyName: 'Stone', birthDate: '1990-02-14', phone, verified: true });
   });
   const latestCode = async (caseId: string) => {
-    const [row] = await rows<{ text: string; to_address: string }>(
-      sql`select payload->>'text' as text, to_address from outbox where case_id = ${caseId} and payload->>'purpose' = 'verification_code' order by created_at desc limit 1`,
-    );
-    return { code: row!.text.match(/\d{6}/)![0], to: row!.to_address };
+    const row = (await outboxRows(h.database, (o) => o.case_id === caseId && o.payload.purpose === 'verification_code')).at(-1);
+    return { code: String(row!.payload.text).match(/\d{6}/)![0], to: row!.to_address };
   };
 
   it('CODE instead of name and date of birth: a code to the verified phone, nothing disclosed before it is entered', async () => {

@@ -5,6 +5,7 @@ import { createUnderstanding } from '@carethread/assistant';
 import { DEMO_PHONE_NUMBER } from '../src/index.ts';
 import { createAssistant } from '../src/assistant/index.ts';
 import { voiceQueueName } from '../src/channels/twilio/voice-twiml.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // The assistant on the phone: the menu's speech goes through the same path as chat, and the
@@ -18,8 +19,7 @@ let sid = 0;
 const newCallSid = () => `CA${(++sid).toString(16).padStart(32, 'a')}`;
 
 async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(q);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, q);
 }
 
 async function post(pathAndQuery: string, form: Record<string, string>) {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createUnderstanding } from '@carethread/assistant';
 import { createAssistant } from '../src/assistant/index.ts';
 import { seedScheduling } from '../src/scheduling/index.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -15,8 +16,7 @@ function event(body: Record<string, unknown>) {
 }
 
 async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(q);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, q);
 }
 
 async function register(p: { givenName: string; familyName: string; birthDate: string; phone?: string; language?: string }) {

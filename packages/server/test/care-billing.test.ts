@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { explainStatement, importBilling, resultsStatus, seedCare } from '../src/index.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
 
 async function rows<T = Record<string, any>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 const statementCount = async () => (await rows<{ n: number }>(sql`select count(*)::int as n from billing_statements where organization_id = ${h.organizationId}`))[0]!.n;
 

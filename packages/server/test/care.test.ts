@@ -11,6 +11,7 @@ import {
   updateRefillStatus,
 } from '../src/index.ts';
 import { ChangeSet } from '../src/store/events.ts';
+import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -18,8 +19,7 @@ let otherOrg: string;
 let seq = 90;
 
 async function rows<T = Record<string, any>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 /** A registered patient with a fictional phone, an example.org email and a record number. */
@@ -90,9 +90,7 @@ describe('refill tasks', () => {
     expect(sent.status).toBe('sent_to_pharmacy');
     expect(sent.open).toBe(false);
 
-    const out = await rows<{ channel: string; to_address: string; payload: any }>(
-      sql`select channel, to_address, payload from outbox where case_id = ${caseId} and payload->>'purpose' = 'care_task_update' order by id`,
-    );
+    const out = await outboxRows(h.database, (o) => o.case_id === caseId && o.payload.purpose === 'care_task_update');
     expect(out).toHaveLength(2);
     expect(out.every((o) => o.channel === 'sms' && o.to_address === p.phone)).toBe(true);
     expect(out[0]!.payload.text).toContain('aprobada');

@@ -5,6 +5,7 @@ import { type Browser } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ensureAdminToken, seedOrganization } from '../src/index.ts';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { messagesWithBody, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -22,8 +23,7 @@ let smsCase: string;
 let omarCase: string;
 
 async function rows<T = any>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function register(p: { givenName: string; familyName: string; birthDate: string; phone?: string; email?: string; mrn?: string }) {
@@ -278,8 +278,8 @@ describe('front desk: the check-in screen in Chromium', () => {
     await expect.poll(() => page.textContent('#checkin-result')).toContain('Checked in.');
     expect(await page.textContent('#checkin-result')).toContain('Prescription');
       await page.screenshot({ path: screenshotPath('front-desk-en.png'), fullPage: true });
-    const [msg] = await rows<{ case_id: string; channel: string }>(sql`select case_id, channel from messages where body = 'Picking up the refill at the pharmacy window.'`);
-    expect(msg).toEqual({ case_id: smsCase, channel: 'in_person' });
+    const [msg] = await messagesWithBody(h.database, 'Picking up the refill at the pharmacy window.');
+    expect({ case_id: msg?.case_id, channel: msg?.channel }).toEqual({ case_id: smsCase, channel: 'in_person' });
     // The token lives in this tab only.
     expect(await page.evaluate(() => sessionStorage.getItem('carethread.staffToken'))).toBe(h.token);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);

@@ -17,6 +17,7 @@ import { startOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';
 import { redactText } from '../src/outbox/redact.ts';
 import { registerOutboxRoutes } from '../src/routes/outbox.ts';
 import { twilioSmsTransport } from '../src/channels/twilio/sms.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, usingPostgres, type Harness } from './helpers/harness.ts';
 import { startFakeTwilio, type FakeTwilio } from './helpers/fake-twilio.ts';
 
@@ -33,8 +34,7 @@ const phone = (n: number) => `+1212555${String(100 + n).padStart(4, '0')}`;
 const iso = () => new Date(clock).toISOString();
 
 async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 async function outboxRow(id: number) {
   const [row] = await rows<{ status: string; attempts: number; last_error: string | null; next_attempt_at: string | Date; provider_ref: string | null }>(

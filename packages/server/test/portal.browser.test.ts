@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { messagesWithBody, outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -13,8 +14,7 @@ let patientId: string;
 const PHONE = '+12125550142';
 
 async function rows<T = any>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 /** axe-core in the page: no serious or critical violation. */
@@ -79,7 +79,7 @@ describe('the patient portal in Chromium', () => {
 
     await page.waitForURL(/\/portal\/verify/);
     expect(await page.textContent('[role=status]')).toContain('the phone number ending in 0142');
-    const [sent] = await rows<{ payload: { text: string } }>(sql`select payload from outbox where to_address = ${PHONE} and payload->>'purpose' = 'portal_code' order by id desc limit 1`);
+    const sent = (await outboxRows(h.database, (o) => o.to_address === PHONE && o.payload.purpose === 'portal_code')).at(-1);
     const code = /(\d{6})/.exec(sent!.payload.text)![1]!;
     await page.getByLabel('6-digit code').fill('000000' === code ? '111111' : '000000');
     await page.keyboard.press('Enter');
@@ -115,8 +115,9 @@ describe('the patient portal in Chromium', () => {
     await expectAccessible(page);
     await page.screenshot({ path: screenshotPath('portal-en.png'), fullPage: true });
 
+    const [posted] = await messagesWithBody(h.database, 'Thank you! Can I pick it up tomorrow morning?');
     const [msg] = await rows<{ case_id: string; assurance: string; patient_id: string }>(
-      sql`select m.case_id, i.assurance, i.patient_id from messages m join interactions i on i.id = m.interaction_id where m.body = 'Thank you! Can I pick it up tomorrow morning?'`,
+      sql`select m.case_id, i.assurance, i.patient_id from messages m join interactions i on i.id = m.interaction_id where m.id = ${posted!.id}`,
     );
     expect(msg).toEqual({ case_id: caseId, assurance: 'verified', patient_id: patientId });
 

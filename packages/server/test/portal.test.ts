@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { addEndpoint } from '../src/index.ts';
+import { messagesWithBody, outboxRows, queryRows } from './helpers/sql.ts';
+import { portalCodeAddressIndex } from '../src/store/blind-indexes.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -20,8 +22,7 @@ let caseA: string;
 let caseB: string;
 
 async function rows<T = any>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function register(p: { givenName: string; familyName: string; birthDate: string; phone?: string; email?: string }) {
@@ -32,13 +33,11 @@ async function register(p: { givenName: string; familyName: string; birthDate: s
 }
 
 async function outboxCount(): Promise<number> {
-  return (await rows<{ n: number }>(sql`select count(*)::int as n from outbox where payload->>'purpose' = 'portal_code'`))[0]!.n;
+  return (await outboxRows(h.database, (o) => o.payload.purpose === 'portal_code')).length;
 }
 
 async function latestCodeFor(address: string): Promise<{ code: string; channel: string; payload: any }> {
-  const [row] = await rows<{ payload: any; channel: string }>(
-    sql`select payload, channel from outbox where to_address = ${address} and payload->>'purpose' = 'portal_code' order by id desc limit 1`,
-  );
+  const row = (await outboxRows(h.database, (o) => o.to_address === address && o.payload.purpose === 'portal_code')).at(-1);
   expect(row).toBeTruthy();
   return { code: /(\d{6})/.exec(row!.payload.text)![1]!, channel: row!.channel, payload: row!.payload };
 }
@@ -194,7 +193,7 @@ describe('signing in with a one-time code', () => {
     expect(channel).toBe('sms');
     expect(payload.text).toMatch(/^Your carethread code is \d{6}\./);
     const [stored] = await rows<{ code_hash: string; patient_id: string; attempts: number; expires_at: string; created_at: string }>(
-      sql`select code_hash, patient_id, attempts, expires_at, created_at from portal_codes where address = ${MARIA.phone} order by created_at desc limit 1`,
+      sql`select code_hash, patient_id, attempts, expires_at, created_at from portal_codes where address = ${portalCodeAddressIndex('phone', MARIA.phone)} order by created_at desc limit 1`,
     );
     expect(stored!.patient_id).toBe(mariaId);
     expect(stored!.code_hash).toBe(createHash('sha256').update(`${h.organizationId}:${code}`).digest('hex'));
@@ -265,7 +264,7 @@ describe('signing in with a one-time code', () => {
       expect(res.body).toContain('That code is not valid or has expired');
     }
     const [row] = await rows<{ attempts: number; used_at: string | null }>(
-      sql`select attempts, used_at from portal_codes where address = ${MARIA.phone} order by created_at desc limit 1`,
+      sql`select attempts, used_at from portal_codes where address = ${portalCodeAddressIndex('phone', MARIA.phone)} order by created_at desc limit 1`,
     );
     expect(row!.attempts).toBe(5);
     const right = await enterCode(v, code);
@@ -382,9 +381,7 @@ describe('signed in', () => {
     const res = await v.post('/portal/messages?org=demo&lang=en', post);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/portal?org=demo&lang=en&sent=${caseA}#sent`);
-    const stored = await rows<{ case_id: string; channel: string; interaction_id: string }>(
-      sql`select case_id, channel, interaction_id from messages where body = ${post.text}`,
-    );
+    const stored = await messagesWithBody(h.database, post.text);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ case_id: caseA, channel: 'portal' });
     const [interaction] = await rows<{ assurance: string; patient_id: string; joined_by: string; conversation_ref: string }>(
@@ -398,7 +395,7 @@ describe('signed in', () => {
     // The same form sent twice is one message.
     const again = await v.post('/portal/messages?org=demo&lang=en', post);
     expect(again.statusCode).toBe(303);
-    expect(await rows(sql`select id from messages where body = ${post.text}`)).toHaveLength(1);
+    expect(await messagesWithBody(h.database, post.text)).toHaveLength(1);
 
     const after = await v.get(`/portal?org=demo&lang=en&sent=${caseA}`);
     expect(after.body).toContain('Your message was sent.');
@@ -410,7 +407,7 @@ describe('signed in', () => {
     const form = formFor(page.body, caseA);
     const res = await v.post('/portal/messages?org=demo&lang=en', { csrf: 'x'.repeat(43), clientId: form.clientId, caseId: caseA, text: 'forged message' });
     expect(res.statusCode).toBe(403);
-    expect(await rows(sql`select id from messages where body = 'forged message'`)).toHaveLength(0);
+    expect(await messagesWithBody(h.database, 'forged message')).toHaveLength(0);
   });
 
   it("cannot write on somebody else's case", async () => {
@@ -419,7 +416,7 @@ describe('signed in', () => {
     const res = await v.post('/portal/messages?org=demo&lang=en', { csrf: form.csrf, clientId: form.clientId, caseId: caseB, text: 'let me in' });
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('That request is no longer available.');
-    expect(await rows(sql`select id from messages where body = 'let me in'`)).toHaveLength(0);
+    expect(await messagesWithBody(h.database, 'let me in')).toHaveLength(0);
   });
 
   it('explains an empty message and keeps the page usable', async () => {
@@ -440,7 +437,7 @@ describe('signed in', () => {
     const text = 'I have a question about a charge on my bill from October.';
     const res = await v.post('/portal/messages?org=demo&lang=en', { csrf: form.csrf, clientId: form.clientId, text });
     expect(res.statusCode).toBe(303);
-    const [msg] = await rows<{ case_id: string }>(sql`select case_id from messages where body = ${text}`);
+    const [msg] = await messagesWithBody(h.database, text);
     expect(msg!.case_id).not.toBe(caseA);
     const [c] = await rows<{ request_type: string; patient_id: string }>(sql`select request_type, patient_id from cases where id = ${msg!.case_id}`);
     expect(c).toMatchObject({ request_type: 'billing', patient_id: mariaId });

@@ -5,6 +5,7 @@ import { ensureAdminToken, seedOrganization } from '../src/index.ts';
 import { adoptQueuedCases, runRoutingJobs, startRoutingJobs } from '../src/routing/index.ts';
 import { staff } from '../src/store/schema.ts';
 import { routingOffers } from '../src/store/schema-routing.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, usingPostgres, type Harness } from './helpers/harness.ts';
 
 // Routing through the real API and pipeline, on PGlite or PostgreSQL (DATABASE_URL). Every test
@@ -26,8 +27,7 @@ afterAll(async () => {
 });
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 type Res = { status: number; body: any };

@@ -4,6 +4,7 @@ import type { Appointment, Bundle, Slot } from '@medplum/fhirtypes';
 import { seedOrganization, startOutboxWorker, setConsent, type OutboundTransport } from '../src/index.ts';
 import { ChangeSet } from '../src/store/events.ts';
 import { applyReminderReply, appointmentForReply, runDueReminders, runSchedulingJobs, seedScheduling } from '../src/scheduling/index.ts';
+import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, usingPostgres, type Harness } from './helpers/harness.ts';
 
 // Simulated time: Monday 2 November 2026, 08:00 in New York (EST, UTC−5; DST ended on 1 Nov).
@@ -16,8 +17,7 @@ let otherOrg: string;
 let phoneSeq = 10;
 
 async function rows<T = Record<string, any>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 const count = async (table: string, where = 'true') =>
   (await rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table} where organization_id = '${h.organizationId}' and ${where}`)))[0]!.n;
@@ -61,8 +61,7 @@ async function eventsOf(kind: string): Promise<Array<{ data: Record<string, any>
 }
 
 async function outboxFor(appointmentId: string): Promise<Array<{ channel: string; to_address: string; payload: Record<string, any>; next_attempt_at: string; case_id: string | null }>> {
-  const r = await rows<any>(sql`select channel, to_address, payload, next_attempt_at, case_id from outbox where organization_id = ${h.organizationId} and payload->>'appointmentId' = ${appointmentId} order by id`);
-  return r.map((x) => ({ ...x, payload: typeof x.payload === 'string' ? JSON.parse(x.payload) : x.payload }));
+  return outboxRows(h.database, (o) => (o as unknown as { organization_id: string }).organization_id === h.organizationId && o.payload.appointmentId === appointmentId);
 }
 
 async function book(patientId: string, slotId: string, extra: Record<string, unknown> = {}) {
@@ -664,7 +663,7 @@ describe('reminders', () => {
     await worker.stop();
     clock = saved;
     expect(sent).not.toContain(phone!.value);
-    const [row] = await rows<{ status: string }>(sql`select status from outbox where payload->>'appointmentId' = ${appt.id}`);
+    const [row] = await outboxRows(h.database, (o) => o.payload.appointmentId === appt.id);
     expect(row!.status).toBe('blocked');
   });
 

@@ -5,6 +5,8 @@ import { DEMO_PHONE_NUMBER, consentFor, replyOnCase } from '../src/index.ts';
 import { startOutboxWorker, type OutboxWorker } from '../src/outbox/worker.ts';
 import { twilioSmsTransport } from '../src/channels/twilio/sms.ts';
 import { normalizeKeyword, smsKeyword } from '../src/channels/twilio/sms-keywords.ts';
+import { outboxRows, queryRows } from './helpers/sql.ts';
+import { identifierIndex } from '../src/store/blind-indexes.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { startFakeTwilio, type FakeTwilio } from './helpers/fake-twilio.ts';
 
@@ -24,8 +26,7 @@ const newSid = (prefix = 'SM') => `${prefix}${(++sidSeq).toString(16).padStart(3
 const phone = (n: number) => `+1212555${String(100 + n).padStart(4, '0')}`;
 
 async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 async function count(table: string, where = 'true'): Promise<number> {
   const [row] = await rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table} where ${where}`));
@@ -77,7 +78,7 @@ async function drain(): Promise<void> {
   for (let i = 0; i < 20 && (await worker.runOnce()) > 0; i++);
 }
 async function caseOf(from: string): Promise<string> {
-  const [row] = await rows<{ case_id: string }>(sql`select case_id from interactions where contact_value = ${from} and case_id is not null order by started_at desc limit 1`);
+  const [row] = await rows<{ case_id: string }>(sql`select case_id from interactions where contact_index = ${identifierIndex('phone', from)} and case_id is not null order by started_at desc limit 1`);
   return row!.case_id;
 }
 const tick = (ms = 60_000) => {
@@ -237,7 +238,7 @@ describe('keywords and consent', () => {
     expect(await consentFor(h.database.db, h.organizationId, 'sms', from)).toBe('opted_out');
     expect(await count('cases')).toBe(cases);
     // Twilio answers its own STOP keyword: we queue nothing.
-    expect(await count('outbox', `to_address = '${from}'`)).toBe(0);
+    expect(await outboxRows(h.database, (o) => o.to_address === from)).toHaveLength(0);
 
     const { outboxId } = await replyOnCase(h.services, h.organizationId, caseId, { text: 'No fasting needed.', actor: 'agent' });
     await drain();

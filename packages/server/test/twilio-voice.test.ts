@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import WebSocket from 'ws';
 import { DEMO_PHONE_NUMBER, seedOrganization } from '../src/index.ts';
 import { agentDequeueTwiml, voiceQueueName } from '../src/channels/twilio/voice-twiml.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // Twilio signs against the public URL; the app is reached here under another host (a proxy).
@@ -21,8 +22,7 @@ const newCallSid = () => `CA${(++sidSeq).toString(16).padStart(32, '0')}`;
 const phone = (n: number) => `+1646555${String(100 + n).padStart(4, '0')}`;
 
 async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 async function count(table: string, where = 'true'): Promise<number> {
   const [row] = await rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table} where ${where}`));

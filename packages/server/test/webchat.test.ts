@@ -4,6 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { DEMO_PHONE_NUMBER, schema, seedOrganization } from '../src/index.ts';
 import { setAgentTyping } from '../src/channels/webchat/index.ts';
+import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 /** A test client that keeps every frame, so a test can wait for one that may already have come. */
@@ -72,8 +73,7 @@ async function connect(org = 'demo'): Promise<ChatClient> {
 }
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function sessionRow(sessionId: string) {
@@ -404,7 +404,7 @@ describe('web chat socket: continuing on another channel', () => {
     client.send({ type: 'continue', channel: 'sms' });
     const offer = await client.type('continuation');
     expect(offer.channel).toBe('sms');
-    const queued = await rows<{ to_address: string; channel: string }>(sql`select to_address, channel from outbox where channel = 'sms' and to_address = '+12125550177'`);
+    const queued = await outboxRows(h.database, (o) => o.channel === 'sms' && o.to_address === '+12125550177');
     expect(queued).toHaveLength(1);
     client.close();
   });

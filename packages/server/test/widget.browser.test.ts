@@ -162,7 +162,8 @@ describe('the widget in Chromium', () => {
     const latest = await caseOfLatestSession();
     expect(latest.sessionId).toBe(sessionId);
     expect(latest.caseId).toBe(caseId);
-    const stored = await h.database.db.select().from(schema.messages).where(eq(schema.messages.body, 'Are you still there?'));
+    // Bodies are sealed: compare after Drizzle opens them.
+    const stored = (await h.database.db.select().from(schema.messages).where(eq(schema.messages.organizationId, h.organizationId))).filter((m) => m.body === 'Are you still there?');
     expect(stored).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { staffSessions } from '../src/store/schema-auth.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { codeFor, orgSlug, staffWithPassword } from './helpers/auth.ts';
 import { ensureFreshWebBuild, expectAccessible, put, staffByName } from './helpers/workspace.ts';
@@ -21,8 +22,7 @@ let seq = 0;
 const PASSWORD = 'a long and private passphrase';
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function sms(from: string, text: string): Promise<{ caseId: string }> {

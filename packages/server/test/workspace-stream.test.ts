@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sql } from 'drizzle-orm';
 import { RealtimeHub } from '../src/index.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, usingPostgres, type Harness } from './helpers/harness.ts';
 
 // Live push for the agent workspace over /api/v1/stream: presence, offers, queues and case lines,
@@ -60,8 +61,7 @@ async function call(method: 'PUT' | 'POST', path: string, body: unknown) {
 }
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 beforeAll(async () => {

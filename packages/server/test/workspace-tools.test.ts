@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // The agent workspace's tools: patient timeline, canned responses, the typed-question check
@@ -20,8 +21,7 @@ async function call(method: 'PUT' | 'DELETE', path: string, body?: unknown) {
 }
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function eventsOf(caseId: string, kind: string) {
@@ -360,7 +360,7 @@ describe('one-click verification', () => {
     const late = await h.post(`/api/v1/cases/${caseId}/verify`, { method: 'one_time_code', code: '123456', at: at(511) });
     expect(late.body).toMatchObject({ verified: false, reason: 'code_expired' });
     await h.post(`/api/v1/cases/${caseId}/verify/code`, { at: at(520) });
-    const [out] = await rows<{ payload: { text: string } }>(sql`select payload from outbox where case_id = ${caseId} and payload->>'purpose' = 'verification_code' order by id desc limit 1`);
+    const out = (await outboxRows(h.database, (o) => o.case_id === caseId && o.payload.purpose === 'verification_code')).at(-1);
     const code = /\b(\d{6})\b/.exec(out!.payload.text)![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) await h.post(`/api/v1/cases/${caseId}/verify`, { method: 'one_time_code', code: wrong, at: at(521) });

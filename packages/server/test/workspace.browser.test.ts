@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { ensureFreshWebBuild, expectAccessible, openTokenSignIn, put, signIn, staffByName, staffToken } from './helpers/workspace.ts';
 
@@ -27,8 +28,7 @@ async function sms(from: string, text: string): Promise<{ caseId: string; intera
 }
 
 async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await h.database.db.execute(query);
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return queryRows<T>(h.database, query);
 }
 
 async function agentPage(token: string, locale: 'en-US' | 'es-ES' = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {

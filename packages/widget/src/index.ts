@@ -55,7 +55,8 @@ function boot(): void {
     const host = document.createElement('div');
     host.setAttribute('data-carethread-widget', '');
     document.body.append(host);
-    const widget = new ChatWidget(host, { socketUrl, lang, store: storeFor(orgKey) });
+    // script.nonce (not the attribute, which browsers hide) lets a nonce-only host CSP admit our styles.
+    const widget = new ChatWidget(host, { socketUrl, lang, store: storeFor(orgKey), nonce: script.nonce || undefined });
     window.carethreadWidget = {
       open: () => widget.open(),
       close: () => widget.close(),

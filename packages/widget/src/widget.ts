@@ -8,6 +8,8 @@ export interface WidgetOptions {
   /** From data-lang or the page's <html lang>; a choice the visitor made in the widget wins. */
   lang: Lang;
   store: SessionStore;
+  /** The nonce of the embedding <script> tag, for host pages whose CSP allows styles by nonce only. */
+  nonce?: string;
 }
 
 export interface SessionStore {
@@ -54,6 +56,26 @@ function chatIcon(): SVGSVGElement {
   path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0 4v2h6v-2H7z');
   svg.append(path);
   return svg;
+}
+
+/**
+ * The widget's stylesheet, attached so that a host page's Content-Security-Policy does not
+ * block it: a constructed stylesheet (not governed by style-src, so no 'unsafe-inline' is
+ * needed), or on browsers without constructable stylesheets a <style> carrying the nonce the
+ * host gave our <script> tag. Returns what must be appended to the shadow root.
+ */
+function styleFor(root: ShadowRoot, nonce: string | undefined): Node[] {
+  try {
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet !== 'undefined' && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+      return [];
+    }
+  } catch {
+    /* fall through to a <style> element */
+  }
+  return [h('style', nonce ? { nonce } : {}, CSS)];
 }
 
 const FOCUSABLE = 'button:not([disabled]), a[href], textarea:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -178,7 +200,7 @@ export class ChatWidget {
       composer,
       this.announcer,
     );
-    this.root.append(h('style', {}, CSS), this.launcher, this.panel);
+    this.root.append(...styleFor(this.root, options.nonce), this.launcher, this.panel);
 
     this.conn = new Connection(
       options.socketUrl,

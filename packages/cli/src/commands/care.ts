@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { configFromEnv, createServices, DEMO_SLUG, getOrganizationBySlug, importBilling, importResults, migrateDatabase, openDatabase } from '@carethread/server';
+import { configFromEnv, createServices, DEMO_SLUG, getOrganizationBySlug, importBilling, importResults, openConfiguredDatabase } from '@carethread/server';
 
 interface RowError {
   row: number;
@@ -54,15 +54,14 @@ export async function careImportCommand(what: 'billing' | 'results', argv: strin
     }
   }
   const config = configFromEnv();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+  const { database, secret } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`));
   try {
-    await migrateDatabase(database);
     const org = await getOrganizationBySlug(database.db, slug);
     if (!org) {
       console.error(`carethread: no organisation with slug "${slug}"`);
       return 2;
     }
-    const services = createServices(database, 'cli');
+    const services = createServices(database, secret);
     try {
       const result =
         what === 'billing'

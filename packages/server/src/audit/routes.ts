@@ -54,6 +54,9 @@ export const AUDITED_ROUTES: Record<string, RouteAudit> = {
   [`GET ${P}/patients/:patientId/statements`]: { resource: 'statement' },
   [`GET ${P}/patients/:patientId/statement-explanation`]: { resource: 'statement' },
   [`GET ${P}/patients/:patientId/results-status`]: { resource: 'result' },
+  // The change itself is also recorded by store/preferences.ts as `consent_change` with before → after.
+  [`GET ${P}/patients/:patientId/preferences`]: { resource: 'contact_preferences' },
+  [`PUT ${P}/patients/:patientId/preferences`]: { resource: 'contact_preferences' },
   [`POST ${P}/merges/:mergeId/undo`]: { resource: 'patient_merge' },
   [`GET ${P}/match-reviews`]: { action: 'search', resource: 'match_review' },
   [`POST ${P}/match-reviews/:reviewId/decision`]: { resource: 'match_review' },

@@ -90,6 +90,8 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   [`GET ${P}/patients/:patientId/results-status`]: work('patient'),
   [`GET ${P}/patients/:patientId/statements`]: work('patient'),
   [`GET ${P}/patients/:patientId/statement-explanation`]: work('patient'),
+  [`GET ${P}/patients/:patientId/preferences`]: work('patient'),
+  [`PUT ${P}/patients/:patientId/preferences`]: work('patient'),
   [`GET ${P}/front-desk/patients`]: work(),
   [`GET ${P}/front-desk/patients/:patientId`]: work('patient'),
   [`POST ${P}/front-desk/check-ins`]: work(),

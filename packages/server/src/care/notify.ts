@@ -135,6 +135,8 @@ export async function notifyPatient(
           ...(route.channel === 'email' ? { subject: input.subject } : {}),
           purpose: input.purpose,
           taskId: input.taskId,
+          // For the send-time check of the patient's preferences (outbox/send-policy.ts).
+          patientId: input.patient.id,
           ...(messageId ? { messageId } : {}),
           ...(replyToken ? { replyToken } : {}),
         },

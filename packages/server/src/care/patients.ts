@@ -1,4 +1,5 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
+import { identifierIndex } from '../store/blind-indexes.ts';
 import type { Executor } from '../store/db.ts';
 import { identities, patients } from '../store/schema.ts';
 
@@ -14,8 +15,9 @@ export async function patientsByCode(
 ): Promise<{ mrn: Map<string, string[]>; member: Map<string, string[]> }> {
   const out = { mrn: new Map<string, string[]>(), member: new Map<string, string[]>() };
   const clauses = [
-    ...(mrns.length ? [and(eq(identities.kind, 'mrn'), inArray(identities.value, [...new Set(mrns)]))] : []),
-    ...(memberIds.length ? [and(eq(identities.kind, 'member_id'), inArray(identities.value, [...new Set(memberIds)]))] : []),
+    // Identifiers are sealed; the blind index answers the lookup.
+    ...(mrns.length ? [and(eq(identities.kind, 'mrn'), inArray(identities.valueIndex, [...new Set(mrns)].map((v) => identifierIndex('mrn', v))))] : []),
+    ...(memberIds.length ? [and(eq(identities.kind, 'member_id'), inArray(identities.valueIndex, [...new Set(memberIds)].map((v) => identifierIndex('member_id', v))))] : []),
   ];
   if (clauses.length === 0) return out;
   const rows = await tx

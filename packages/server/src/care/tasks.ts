@@ -17,6 +17,7 @@ import { BadInput } from '../pipeline/errors.ts';
 import { ChangeSet } from '../store/events.ts';
 import { getOrganization } from '../store/orgs.ts';
 import { getActivePatient } from '../store/patients.ts';
+import { withPreferredLanguage } from '../store/preferences.ts';
 import { cases, departments, staff } from '../store/schema.ts';
 import { careTasks } from '../store/schema-care.ts';
 import { languageFor, latestInteractionOf, notifyPatient, type NotifyResult } from './notify.ts';
@@ -269,7 +270,8 @@ export async function updateTaskStatus(services: Services, organizationId: strin
     changes.touch(task.caseId);
 
     let notification: NotifyResult | null = null;
-    const patient = await getActivePatient(tx, organizationId, task.patientId);
+    // The language the patient asked for (docs/consent.md) wins over the record's.
+    const patient = await withPreferredLanguage(tx, organizationId, await getActivePatient(tx, organizationId, task.patientId));
     if (patient) {
       const interaction = await latestInteractionOf(changes, task.caseId);
       const language = languageFor(patient, interaction);

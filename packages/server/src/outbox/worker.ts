@@ -3,14 +3,17 @@ import type { Services } from '../pipeline/context.ts';
 import { consentFor, type ConsentChannel } from '../store/consent.ts';
 import { ChangeSet } from '../store/events.ts';
 import { messages, outbox } from '../store/schema.ts';
+import { holdBack } from './send-policy.ts';
 import { PermanentDeliveryError, type OutboundItem, type OutboundTransport } from './transport.ts';
 import { redactError } from './redact.ts';
 
 /**
  * Outbox statuses. `pending`, `sending` and `failed` are unsettled: a row in one of them holds
- * back the later rows of its interaction. `sent`, `dead` and `blocked` are settled.
+ * back the later rows of its interaction. `sent`, `dead` and `blocked` are settled. `deferred`
+ * (waiting for the patient's quiet hours to end, docs/consent.md) is unsettled but holds nothing
+ * back: a reply in a conversation the patient is having goes before a deferred notification.
  */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'blocked'] as const;
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'blocked', 'deferred'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /**
@@ -96,7 +99,7 @@ export function startOutboxWorker(services: Services, transports: OutboundTransp
       where id in (
         select o.id from outbox o
         where o.channel in (${channelList})
-          and o.status in ('pending', 'failed', 'sending')
+          and o.status in ('pending', 'failed', 'sending', 'deferred')
           and o.next_attempt_at <= ${nowIso}
           and not exists (
             select 1 from outbox e
@@ -116,8 +119,9 @@ export function startOutboxWorker(services: Services, transports: OutboundTransp
         interactionId: (r.interaction_id as string | null) ?? null,
         caseId: (r.case_id as string | null) ?? null,
         channel: String(r.channel),
-        toAddress: String(r.to_address),
-        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+        // Raw SQL bypasses the column mappers: open the sealed columns the way Drizzle would.
+        toAddress: outbox.toAddress.mapFromDriverValue(String(r.to_address)) as string,
+        payload: outbox.payload.mapFromDriverValue(String(r.payload)) as Record<string, unknown>,
         idempotencyKey: String(r.idempotency_key),
         attempts: Number(r.attempts),
       }))
@@ -159,6 +163,18 @@ export function startOutboxWorker(services: Services, transports: OutboundTransp
         );
         return;
       }
+    }
+    // The patient's own preferences: channel and survey opt-outs, quiet hours (outbox/send-policy.ts).
+    const held = await holdBack(db, row, services.now());
+    if (held) {
+      await settle(
+        row,
+        async (changes, at) => {
+          await changes.append({ kind: held.kind, ...eventBase(row), patientId: held.patientId, occurredAt: at, data: { outboxId: row.id, channel: row.channel, attempts: row.attempts, ...held.data } });
+        },
+        held.set,
+      );
+      return;
     }
     const item: OutboundItem = {
       id: row.id,

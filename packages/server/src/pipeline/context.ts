@@ -5,6 +5,7 @@ import type { Database } from '../store/db.ts';
 import type { ChangeSet } from '../store/events.ts';
 import type { cases } from '../store/schema.ts';
 import { settingsFromEnv, type ChannelSettings } from '../settings.ts';
+import { useMasterSecret } from '../store/field-crypto.ts';
 
 /** What the pipeline and the domain services need from the outside world. */
 export interface Services {
@@ -41,6 +42,8 @@ export interface AssistantHook {
 }
 
 export function createServices(database: Database, secret: string, overrides: Partial<Services> = {}): Services {
+  // PHI columns are sealed under keys derived from this secret (store/field-crypto.ts).
+  useMasterSecret(secret);
   return {
     database,
     extractor: rulesFactExtractor,

@@ -13,6 +13,7 @@ import type { Db, Executor } from '../store/db.ts';
 import type { ChangeSet } from '../store/events.ts';
 import { continuationFailures, continuations } from '../store/schema.ts';
 import { ContinuationRejected } from './errors.ts';
+import { continuationSourceIndex, continuationTargetIndex } from '../store/blind-indexes.ts';
 
 export type ContinuationRow = typeof continuations.$inferSelect;
 
@@ -56,7 +57,7 @@ export async function issueContinuation(
       patientId: input.patientId,
       code,
       targetChannel: input.targetChannel,
-      targetAddress: input.targetAddress,
+      targetAddress: input.targetAddress ? continuationTargetIndex(input.targetChannel, input.targetAddress) : null,
       fromInteractionId: input.fromInteractionId,
       assurance: input.assurance,
       issuedAt: input.at,
@@ -82,7 +83,7 @@ async function recentFailures(tx: Executor, organizationId: string, source: stri
     .where(
       and(
         eq(continuationFailures.organizationId, organizationId),
-        eq(continuationFailures.source, source),
+        eq(continuationFailures.source, continuationSourceIndex(source)),
         gte(continuationFailures.occurredAt, since),
       ),
     );
@@ -154,7 +155,7 @@ export async function pendingContinuationFor(
       and(
         eq(continuations.organizationId, organizationId),
         eq(continuations.targetChannel, channel),
-        eq(continuations.targetAddress, address),
+        eq(continuations.targetAddress, continuationTargetIndex(channel, address)),
         isNull(continuations.usedAt),
         gt(continuations.expiresAt, at),
       ),
@@ -166,5 +167,5 @@ export async function pendingContinuationFor(
 
 /** Written outside the rolled-back transaction of the failed attempt, so it sticks. */
 export async function recordContinuationFailure(db: Db, organizationId: string, source: string, at: string): Promise<void> {
-  await db.insert(continuationFailures).values({ organizationId, source, occurredAt: at });
+  await db.insert(continuationFailures).values({ organizationId, source: continuationSourceIndex(source), occurredAt: at });
 }

@@ -31,6 +31,7 @@ import {
   threadInteraction,
   type InteractionRow,
 } from './thread.ts';
+import { identifierIndex } from '../store/blind-indexes.ts';
 
 export interface IngestResult {
   duplicate: boolean;
@@ -308,7 +309,7 @@ async function findOrOpenInteraction(
         and(
           eq(interactions.organizationId, org),
           eq(interactions.channel, event.channel),
-          eq(interactions.contactValue, from.value),
+          eq(interactions.contactIndex, identifierIndex(from.kind, from.value)),
           eq(interactions.status, 'open'),
           isNull(interactions.conversationRef),
           gte(interactions.lastActivityAt, idleSince),
@@ -331,6 +332,7 @@ async function findOrOpenInteraction(
       channel: event.channel,
       contactKind: from?.kind ?? null,
       contactValue: from?.value ?? null,
+      contactIndex: from ? identifierIndex(from.kind, from.value) : null,
       conversationRef: event.conversationRef ?? null,
       language: event.language ?? null,
       startedAt: at,

@@ -10,7 +10,7 @@ import { SCOPES } from '../auth/scopes.ts';
 import { sessionFor, SESSION_COOKIE, CSRF_HEADER } from '../auth/sessions.ts';
 import { completeAdminSetup } from '../auth/setup.ts';
 import { finishOidc, putOidcConfig, signInMethods, startOidc, STAFF_ROLES } from '../auth/oidc.ts';
-import { newNonce, parseCookies } from '../channels/portal/http.ts';
+import { parseCookies } from '../channels/portal/http.ts';
 import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
 import { staff } from '../store/schema.ts';
@@ -35,15 +35,11 @@ function staffOnly(request: FastifyRequest): Principal & { staffId: string } {
   return who as Principal & { staffId: string };
 }
 
-/** Secure on https, or when the operator says TLS is terminated in front (CARETHREAD_SECURE_COOKIES=1). */
-function secureCookies(request: FastifyRequest): boolean {
-  return request.protocol === 'https' || process.env.CARETHREAD_SECURE_COOKIES === '1';
-}
-
 export function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
   // HttpOnly: scripts never read it; SameSite=Strict: no other site's page makes the browser send it.
   const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
-  if (secureCookies(request)) parts.push('Secure');
+  // Secure on https, behind a trusted TLS proxy, or when the deployment declares TLS in front (http-security.ts).
+  if (request.secureTransport) parts.push('Secure');
   return parts.join('; ');
 }
 
@@ -238,21 +234,12 @@ export async function registerAuthRoutes(root: FastifyInstance, services: Servic
     },
   );
 
-  app.get('/setup', { schema: { hide: true, querystring: z.object({ lang: z.enum(['en', 'es']).optional() }) } }, async (request, reply) => {
-    const nonce = newNonce();
-    return (
-      reply
-        .type('text/html; charset=utf-8')
-        // The page holds a one-time code and a TOTP secret: never cached, framed or leaked by referrer;
-        // only its own nonce-tagged script runs.
-        .header('cache-control', 'no-store')
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .header(
-          'content-security-policy',
-          `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-        )
-        .send(setupPage(request.query.lang ?? 'en', nonce))
-    );
-  });
+  app.get('/setup', { schema: { hide: true, querystring: z.object({ lang: z.enum(['en', 'es']).optional() }) } }, async (request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      // The page holds a one-time code and a TOTP secret: never cached. Its CSP (only its own
+      // nonce-tagged script and style run), framing and referrer headers come from http-security.ts.
+      .header('cache-control', 'no-store')
+      .send(setupPage(request.query.lang ?? 'en', request.cspNonce)),
+  );
 }

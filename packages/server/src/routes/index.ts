@@ -45,7 +45,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   await (await import('../audit/index.ts')).registerAudit(root, services); // first: the audit hook must see every route after it
   await (await import('./access.ts')).registerAccessRoutes(root, services); // second: the permission check (auth/permissions.ts) for every route
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
+  app.get('/', { schema: { hide: true } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(req.cspNonce)));
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, database: services.database.kind }));
 
   app.post(
@@ -294,5 +294,6 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   await (await import('./care.ts')).registerCareRoutes(root, services);
   await (await import('./workspace-tools.ts')).registerWorkspaceToolRoutes(root, services);
   await (await import('./analytics.ts')).registerAnalyticsRoutes(root, services);
+  await (await import('./preferences.ts')).registerPreferenceRoutes(root, services);
   registerStream(root, services, hub);
 }

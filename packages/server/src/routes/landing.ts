@@ -2,14 +2,15 @@
  * The page `npm start` points at: what is running and where to go next. The agent workspace
  * replaces it; until then it must still be readable, keyboard-usable and bilingual.
  */
-export function landingPage(): string {
+/** `nonce`: this response's CSP nonce (request.cspNonce), carried by the inline style. */
+export function landingPage(nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>carethread</title>
-<style>
+<style nonce="${nonce}">
   body { font: 16px/1.5 system-ui, sans-serif; color: #1b1f24; background: #fff; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; }
   h1 { font-size: 1.75rem; margin-bottom: .25rem; }
   a { color: #0b5cad; }

@@ -23,7 +23,7 @@ export async function registerOutboxRoutes(root: FastifyInstance, services: Serv
         tags: ['outbox'],
         summary: 'Outbound messages by delivery status, newest first (dead letters by default)',
         querystring: z.object({
-          status: z.enum(['dead', 'blocked', 'pending', 'sending', 'sent', 'failed']).default('dead'),
+          status: z.enum(['dead', 'blocked', 'pending', 'sending', 'sent', 'failed', 'deferred']).default('dead'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },

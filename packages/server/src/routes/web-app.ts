@@ -43,7 +43,8 @@ function send(reply: FastifyReply, file: string) {
 /** The agent workspace (packages/web) at /app, with client-side routes falling back to the page. */
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
   app.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
-  app.get('/app/*', { schema: { hide: true } }, async (request, reply) => {
+  // pageFiles: the built page loads its hashed script and style files from /app/assets (no inline code).
+  app.get('/app/*', { schema: { hide: true }, config: { pageFiles: true } }, async (request, reply) => {
     await ensureBuilt();
     const wanted = (request.params as { '*': string })['*'] || 'index.html';
     const file = normalize(join(DIST, wanted));

@@ -55,7 +55,8 @@ async function lastMessages(tx: Executor, organizationId: string, caseIds: reado
   return new Map(
     rows.map((r) => [
       r.case_id,
-      { channel: r.channel, direction: r.direction, actor: r.actor, body: r.body, occurredAt: new Date(r.occurred_at).toISOString() },
+      // Raw SQL bypasses the column mapper: open the sealed body the way Drizzle would.
+      { channel: r.channel, direction: r.direction, actor: r.actor, body: r.body === null ? null : (messages.body.mapFromDriverValue(r.body) as string), occurredAt: new Date(r.occurred_at).toISOString() },
     ]),
   );
 }

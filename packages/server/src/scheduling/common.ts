@@ -131,6 +131,8 @@ export async function queueToPatient(
     at: string;
     /** Not before this (quiet hours); default `at`. */
     sendAt?: string;
+    /** Pointless after this (the visit, the end of an offer's hold): the outbox drops it rather than send it late. */
+    notAfter?: string;
   },
 ): Promise<{ outboxId: number; messageId: string | null }> {
   let messageId: string | null = null;
@@ -170,6 +172,9 @@ export async function queueToPatient(
         ...(input.channel === 'email' ? { subject: input.subject } : {}),
         purpose: input.purpose,
         appointmentId: input.appointmentId,
+        // For the send-time check of the patient's preferences (outbox/send-policy.ts).
+        patientId: input.patientId,
+        ...(input.notAfter ? { notAfter: input.notAfter } : {}),
         ...(messageId ? { messageId } : {}),
         ...(replyToken ? { replyToken } : {}),
       },

@@ -13,6 +13,7 @@ import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
 import { ChangeSet } from '../store/events.ts';
 import { getActivePatient } from '../store/patients.ts';
+import { withPreferredLanguage } from '../store/preferences.ts';
 import { appointmentReminders, appointments, locations, providers } from '../store/schema-scheduling.ts';
 import { inTransaction, orgContext, queueToPatient, zoneOf } from './common.ts';
 import { cancel, confirm, getAppointment } from './appointments.ts';
@@ -90,7 +91,8 @@ async function deliverReminder(changes: ChangeSet, reminder: typeof appointmentR
     await tx.update(appointmentReminders).set({ dueAt: decision.until.toISOString() }).where(changes.owned(appointmentReminders, reminder.id));
     return 'deferred';
   }
-  const patient = await getActivePatient(tx, organizationId, appointment.patientId);
+  // The language the patient asked for (docs/consent.md) wins over the record's.
+  const patient = await withPreferredLanguage(tx, organizationId, await getActivePatient(tx, organizationId, appointment.patientId));
   if (!patient) return skip('no_patient', appointment);
   const route = await contactRouteFor(tx, organizationId, patient, { hasCase: !!appointment.caseId });
   if (!route) return skip('no_address', appointment);
@@ -109,6 +111,7 @@ async function deliverReminder(changes: ChangeSet, reminder: typeof appointmentR
     appointmentId: appointment.id,
     idempotencyKey: `reminder:${reminder.id}`,
     at,
+    notAfter: appointment.start,
   });
   await tx
     .update(appointmentReminders)
@@ -194,7 +197,7 @@ export async function applyReminderReply(
     outcome = wasOffer ? 'offer_declined' : 'reschedule_requested';
   }
   const after = await getAppointment(services, organizationId, appointmentId);
-  const patient = await getActivePatient(services.database.db, organizationId, after.patientId);
+  const patient = await withPreferredLanguage(services.database.db, organizationId, await getActivePatient(services.database.db, organizationId, after.patientId));
   const { org } = await orgContext(services.database.db, organizationId);
   const acknowledgement = replyAcknowledgement(
     outcome,

@@ -13,6 +13,7 @@ import { BadInput } from '../pipeline/errors.ts';
 import type { Executor } from '../store/db.ts';
 import { ChangeSet } from '../store/events.ts';
 import { getActivePatient } from '../store/patients.ts';
+import { withPreferredLanguage } from '../store/preferences.ts';
 import { cases } from '../store/schema.ts';
 import { appointments, slots, waitlistEntries } from '../store/schema-scheduling.ts';
 import {
@@ -283,7 +284,8 @@ export async function offerFreedSlot(changes: ChangeSet, ctx: OrgContext, slotId
       .where(and(eq(waitlistEntries.organizationId, organizationId), eq(waitlistEntries.id, entry.id), eq(waitlistEntries.status, 'waiting')))
       .for('update', { skipLocked: true });
     if (!mine) continue;
-    const patient = await getActivePatient(tx, organizationId, entry.patientId);
+    // The language the patient asked for (docs/consent.md) wins over the record's.
+    const patient = await withPreferredLanguage(tx, organizationId, await getActivePatient(tx, organizationId, entry.patientId));
     if (!patient || excluded.has(patient.id)) continue;
     const route = await contactRouteFor(tx, organizationId, patient, { hasCase: !!entry.caseId });
     if (!route) continue;
@@ -341,6 +343,7 @@ export async function offerFreedSlot(changes: ChangeSet, ctx: OrgContext, slotId
       idempotencyKey: `waitlist-offer:${offer!.id}`,
       at,
       sendAt: sendAt.toISOString(),
+      notAfter: holdExpiresAt,
     });
     await changes.append({
       kind: 'waitlist_offered',

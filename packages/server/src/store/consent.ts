@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { consentAddressIndex } from './blind-indexes.ts';
 import type { Executor } from './db.ts';
 import type { ChangeSet } from './events.ts';
 import { consents } from './schema.ts';
@@ -11,7 +12,7 @@ export async function consentFor(tx: Executor, organizationId: string, channel: 
   const [row] = await tx
     .select({ status: consents.status })
     .from(consents)
-    .where(and(eq(consents.organizationId, organizationId), eq(consents.channel, channel), eq(consents.address, address)));
+    .where(and(eq(consents.organizationId, organizationId), eq(consents.channel, channel), eq(consents.address, consentAddressIndex(channel, address))));
   return (row?.status as ConsentStatus | undefined) ?? null;
 }
 
@@ -25,7 +26,7 @@ export async function setConsent(
 ): Promise<void> {
   await changes.tx
     .insert(consents)
-    .values({ organizationId: changes.organizationId, channel, address, status, source, updatedAt: at })
+    .values({ organizationId: changes.organizationId, channel, address: consentAddressIndex(channel, address), status, source, updatedAt: at })
     .onConflictDoUpdate({ target: [consents.organizationId, consents.channel, consents.address], set: { status, source, updatedAt: at } });
   // The address is an identifier: the log says what changed and where, not to whom.
   await changes.append({ kind: 'consent_changed', occurredAt: at, data: { channel, status, source } });

@@ -27,6 +27,8 @@ export type EventKind =
   | 'continuation_redeemed'
   | 'delivery_status'
   | 'consent_changed'
+  | 'preferences_changed'
+  | 'outbound_deferred'
   | 'outbound_blocked'
   | 'outbox_sent'
   | 'outbox_retry'

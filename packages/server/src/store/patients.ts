@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { blockingKeys, type Demographics, type IdentifierKind } from '@carethread/core';
+import { birthDateIndex, blockingKeyIndex, identifierIndex, patientIndexes } from './blind-indexes.ts';
 import type { Executor } from './db.ts';
 import type { ChangeSet } from './events.ts';
 import { cases, facts, identities, interactions, patientBlocks, patientMerges, patients } from './schema.ts';
@@ -39,7 +40,7 @@ export async function createPatient(
 ): Promise<PatientRow> {
   const [row] = await changes.tx
     .insert(patients)
-    .values({ organizationId: changes.organizationId, ...input, createdAt: at, updatedAt: at })
+    .values({ organizationId: changes.organizationId, ...input, ...patientIndexes(input), createdAt: at, updatedAt: at })
     .returning();
   await refreshBlockingKeys(changes.tx, changes.organizationId, row!);
   await changes.append({ kind: 'patient_created', patientId: row!.id, occurredAt: at, data: { source } });
@@ -54,7 +55,7 @@ export async function updateDemographics(
 ): Promise<PatientRow> {
   const [row] = await changes.tx
     .update(patients)
-    .set({ ...update, updatedAt: at })
+    .set({ ...update, ...patientIndexes({ ...patient, ...update }), updatedAt: at })
     .where(and(eq(patients.organizationId, changes.organizationId), eq(patients.id, patient.id)))
     .returning();
   await refreshBlockingKeys(changes.tx, changes.organizationId, row!);
@@ -63,7 +64,7 @@ export async function updateDemographics(
 
 async function refreshBlockingKeys(tx: Executor, organizationId: string, p: PatientRow): Promise<void> {
   await tx.delete(patientBlocks).where(and(eq(patientBlocks.organizationId, organizationId), eq(patientBlocks.patientId, p.id)));
-  const keys = [...new Set(blockingKeys(demographicsOf(p)))];
+  const keys = [...new Set(blockingKeys(demographicsOf(p)).map(blockingKeyIndex))];
   if (keys.length === 0) return;
   await tx
     .insert(patientBlocks)
@@ -105,11 +106,11 @@ export async function findPatientsByIdentifier(
       and(
         eq(identities.organizationId, organizationId),
         eq(identities.kind, kind),
-        eq(identities.value, value),
+        eq(identities.valueIndex, identifierIndex(kind, value)),
         ...(options.verifiedOnly ? [eq(identities.verified, true)] : []),
         eq(patients.organizationId, organizationId),
         eq(patients.status, 'active'),
-        ...(options.birthDate ? [eq(patients.birthDate, options.birthDate)] : []),
+        ...(options.birthDate ? [eq(patients.birthDateIndex, birthDateIndex(options.birthDate))] : []),
       ),
     );
   const rows = options.limit === undefined ? await query : await query.limit(options.limit);
@@ -124,7 +125,7 @@ export async function findPatientsByBlocking(
   demographics: Demographics,
   limit = 200,
 ): Promise<PatientRow[]> {
-  const keys = [...new Set(blockingKeys(demographics))];
+  const keys = [...new Set(blockingKeys(demographics).map(blockingKeyIndex))];
   if (keys.length === 0) return [];
   const ids = await tx
     .selectDistinct({ id: patientBlocks.patientId })
@@ -161,6 +162,7 @@ export async function linkIdentity(
       patientId,
       kind,
       value,
+      valueIndex: identifierIndex(kind, value),
       verified: opts.verified,
       confidence: opts.confidence,
       source: opts.source,
@@ -184,7 +186,7 @@ export async function linkIdentity(
           eq(identities.organizationId, changes.organizationId),
           eq(identities.patientId, patientId),
           eq(identities.kind, kind),
-          eq(identities.value, value),
+          eq(identities.valueIndex, identifierIndex(kind, value)),
         ),
       );
   }
@@ -226,7 +228,7 @@ export async function mergePatients(
         eq(identities.patientId, mergedId),
         // A pair already on the survivor would violate uniqueness; it stays put on the
         // merged record and comes back with it on unmerge.
-        sql`not exists (select 1 from identities s where s.organization_id = ${org} and s.patient_id = ${survivorId} and s.kind = ${identities.kind} and s.value = ${identities.value})`,
+        sql`not exists (select 1 from identities s where s.organization_id = ${org} and s.patient_id = ${survivorId} and s.kind = ${identities.kind} and s.value_index = ${identities.valueIndex})`,
       ),
     )
     .returning({ id: identities.id });

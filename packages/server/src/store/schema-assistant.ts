@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { cases, organizations } from './schema.ts';
+import { encryptedJson } from './field-crypto.ts';
 
 // The virtual assistant (see docs/assistant.md). Same conventions as schema.ts:
 // organization_id on every row, timestamptz in string mode, times from the causing event.
@@ -26,7 +27,7 @@ export const assistantDialogues = pgTable(
     mode: text('mode').notNull(),
     task: text('task'),
     turns: integer('turns').notNull().default(0),
-    state: jsonb('state').$type<Record<string, unknown>>().notNull(),
+    state: encryptedJson<Record<string, unknown>>('state', 'assistant_dialogues.state').notNull(),
     startedAt: ts('started_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },

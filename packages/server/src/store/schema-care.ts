@@ -1,5 +1,6 @@
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { cases, departments, organizations, patients, staff } from './schema.ts';
+import { encryptedJson } from './field-crypto.ts';
 
 // Clinic-side care work and the organisation's results and billing data (docs/care-tasks.md,
 // docs/billing-import.md). Same conventions as schema.ts: organization_id on every row,
@@ -27,7 +28,9 @@ export const careTasks = pgTable(
       .references(() => patients.id),
     departmentId: uuid('department_id').references(() => departments.id),
     /** Kind-specific: medication, pharmacy, urgency, reason, window, monthlyAmountCents, notes. */
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    details: encryptedJson<Record<string, unknown>>('details', 'care_tasks.details')
+      .notNull()
+      .$defaultFn(() => ({})),
     /** The staff member who last changed it. */
     updatedBy: uuid('updated_by').references(() => staff.id),
     createdAt: ts('created_at').notNull(),

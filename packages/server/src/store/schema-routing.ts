@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ChannelCapacity } from '@carethread/core';
 import { cases, departments, organizations, staff } from './schema.ts';
+import { encryptedText } from './field-crypto.ts';
 
 // Routing: who is offered a waiting case (see docs/routing.md). Same conventions as schema.ts:
 // organization_id on every row, timestamptz in string mode, times from the causing event.
@@ -164,7 +165,7 @@ export const caseNotes = pgTable(
     staffId: uuid('staff_id').references(() => staff.id),
     /** note | handover */
     kind: text('kind').notNull(),
-    body: text('body').notNull(),
+    body: encryptedText('body', 'case_notes.body').notNull(),
     toStaffId: uuid('to_staff_id'),
     toDepartmentId: uuid('to_department_id'),
     createdAt: ts('created_at').notNull(),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { SlotPreferences } from '@carethread/core';
 import { cases, departments, organizations, patients } from './schema.ts';
+import { encryptedText } from './field-crypto.ts';
 
 // Scheduling, FHIR-shaped: a Schedule is one provider's availability at one location for one
 // kind of visit; it is cut into Slots; an Appointment takes a Slot. Same conventions as
@@ -125,8 +126,8 @@ export const appointments = pgTable(
     /** proposed (a waitlist offer on hold) | pending | booked | arrived | fulfilled | cancelled | noshow */
     status: text('status').notNull(),
     serviceType: text('service_type'),
-    /** Why the patient comes, in their words or the staff's; PHI. */
-    reason: text('reason'),
+    /** Why the patient comes, in their words or the staff's; PHI, encrypted. */
+    reason: encryptedText('reason', 'appointments.reason'),
     /** The request (case) this appointment answers: replies to its reminders belong there. */
     caseId: uuid('case_id').references(() => cases.id),
     waitlistEntryId: uuid('waitlist_entry_id'),

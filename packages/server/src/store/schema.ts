@@ -13,10 +13,16 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { encryptedJson, encryptedText } from './field-crypto.ts';
 
 // Every table but organizations carries organization_id, and every query filters on it:
 // tenants never share a row. Timestamps are timestamptz; times come from the event that
 // caused the change (so replays with simulated time stay truthful), not from now().
+//
+// PHI columns are declared with encryptedText/encryptedJson (field-crypto.ts): the database holds
+// AES-256-GCM ciphertext. They cannot be compared in SQL; exact lookups go through the blind
+// index columns beside them (`*_index`), and columns that are only ever looked up (consent and
+// portal-code addresses, continuation targets) hold the blind index alone.
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 const orgId = () =>
@@ -85,13 +91,17 @@ export const patients = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: orgId(),
-    givenName: text('given_name'),
-    familyName: text('family_name'),
-    birthDate: text('birth_date'),
+    givenName: encryptedText('given_name', 'patients.given_name'),
+    familyName: encryptedText('family_name', 'patients.family_name'),
+    birthDate: encryptedText('birth_date', 'patients.birth_date'),
     sex: text('sex'),
-    addressLine: text('address_line'),
-    city: text('city'),
-    postcode: text('postcode'),
+    addressLine: encryptedText('address_line', 'patients.address_line'),
+    city: encryptedText('city', 'patients.city'),
+    postcode: encryptedText('postcode', 'patients.postcode'),
+    /** Blind index of the ISO date of birth. */
+    birthDateIndex: text('birth_date_index'),
+    /** Blind indexes of every 2+ letter prefix of every folded name word (front-desk search). */
+    nameIndex: text('name_index').array(),
     language: text('language'),
     preferredChannel: text('preferred_channel'),
     /** active, or merged into merged_into_id (kept so an unmerge can restore it). */
@@ -102,7 +112,8 @@ export const patients = pgTable(
   },
   (t) => [
     index('patients_org_status').on(t.organizationId, t.status),
-    index('patients_org_dob').on(t.organizationId, t.birthDate),
+    index('patients_org_dob_index').on(t.organizationId, t.birthDateIndex),
+    index('patients_name_index').using('gin', t.nameIndex),
   ],
 );
 
@@ -128,8 +139,10 @@ export const identities = pgTable(
       .notNull()
       .references(() => patients.id),
     kind: text('kind').notNull(),
-    /** Normalised: E.164, lower-case email, upper-case MRN. */
-    value: text('value').notNull(),
+    /** Normalised: E.164, lower-case email, upper-case MRN (encrypted). */
+    value: encryptedText('value', 'identities.value').notNull(),
+    /** Blind index of kind + normalised value: exact lookup. */
+    valueIndex: text('value_index'),
     verified: boolean('verified').notNull().default(false),
     /** 0..1 confidence of the link between this identifier and the patient. */
     confidence: real('confidence').notNull().default(1),
@@ -138,7 +151,7 @@ export const identities = pgTable(
   },
   (t) => [
     // One phone may belong to several patients (a family line); one row per pair.
-    uniqueIndex('identities_org_kind_value_patient').on(t.organizationId, t.kind, t.value, t.patientId),
+    uniqueIndex('identities_org_kind_value_index_patient').on(t.organizationId, t.kind, t.valueIndex, t.patientId),
     index('identities_patient').on(t.patientId),
   ],
 );
@@ -225,7 +238,9 @@ export const interactions = pgTable(
     channel: text('channel').notNull(),
     /** Normalised contact address (phone, email, visitor id) the interaction came from. */
     contactKind: text('contact_kind'),
-    contactValue: text('contact_value'),
+    contactValue: encryptedText('contact_value', 'interactions.contact_value'),
+    /** Blind index of contact kind + value. */
+    contactIndex: text('contact_index'),
     /** Provider handle grouping events: CallSid, chat session id. */
     conversationRef: text('conversation_ref'),
     status: text('status').notNull().default('open'),
@@ -244,7 +259,7 @@ export const interactions = pgTable(
   (t) => [
     index('interactions_case').on(t.caseId),
     index('interactions_patient').on(t.organizationId, t.patientId),
-    index('interactions_contact').on(t.organizationId, t.channel, t.contactValue, t.status),
+    index('interactions_contact_index').on(t.organizationId, t.channel, t.contactIndex, t.status),
     index('interactions_ref').on(t.organizationId, t.channel, t.conversationRef),
     index('interactions_org_started').on(t.organizationId, t.startedAt),
   ],
@@ -263,8 +278,8 @@ export const messages = pgTable(
     direction: text('direction').notNull(),
     actor: text('actor').notNull(),
     staffId: uuid('staff_id'),
-    body: text('body'),
-    subject: text('subject'),
+    body: encryptedText('body', 'messages.body'),
+    subject: encryptedText('subject', 'messages.subject'),
     /** Provider message id (Message-ID for email), for threading replies. */
     providerRef: text('provider_ref'),
     mediaUrls: jsonb('media_urls').$type<string[]>(),
@@ -289,7 +304,7 @@ export const facts = pgTable(
     /** case: about this request; patient: about the person, reused across cases. */
     scope: text('scope').notNull(),
     name: text('name').notNull(),
-    value: text('value').notNull(),
+    value: encryptedText('value', 'facts.value').notNull(),
     sourceInteractionId: uuid('source_interaction_id'),
     /** extractor, agent, record, assistant */
     source: text('source').notNull(),
@@ -316,7 +331,7 @@ export const continuations = pgTable(
     code: text('code').notNull(),
     /** The channel the patient said they would continue on. */
     targetChannel: text('target_channel').notNull(),
-    /** For SMS/email continuations: the address the invitation went to, so a reply from it redeems. */
+    /** For SMS/email continuations: blind index of the address the invitation went to, so a reply from it redeems. */
     targetAddress: text('target_address'),
     fromInteractionId: uuid('from_interaction_id').notNull(),
     assurance: text('assurance').notNull(),
@@ -337,6 +352,7 @@ export const continuationFailures = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     organizationId: orgId(),
+    /** Blind index of the contact that entered the wrong code. */
     source: text('source').notNull(),
     occurredAt: ts('occurred_at').notNull(),
   },
@@ -385,8 +401,8 @@ export const outbox = pgTable(
     interactionId: uuid('interaction_id'),
     caseId: uuid('case_id'),
     channel: text('channel').notNull(),
-    toAddress: text('to_address').notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    toAddress: encryptedText('to_address', 'outbox.to_address').notNull(),
+    payload: encryptedJson<Record<string, unknown>>('payload', 'outbox.payload').notNull(),
     /** pending | sending | sent | failed | dead */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -428,6 +444,7 @@ export const consents = pgTable(
   {
     organizationId: orgId(),
     channel: text('channel').notNull(),
+    /** Blind index of the address (field-crypto.ts): consent is looked up, never listed. */
     address: text('address').notNull(),
     /** opted_in | opted_out */
     status: text('status').notNull(),
@@ -465,6 +482,7 @@ export const portalCodes = pgTable(
       .notNull()
       .references(() => patients.id),
     channel: text('channel').notNull(),
+    /** Blind index of the address the code went to (rate limits and lookup only). */
     address: text('address').notNull(),
     codeHash: text('code_hash').notNull(),
     attempts: integer('attempts').notNull().default(0),

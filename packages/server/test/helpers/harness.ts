@@ -11,6 +11,7 @@ import {
   seedOrganization,
   type Database,
   type Services,
+  syncDataKeys,
 } from '../../src/index.ts';
 
 /** Which database the suite runs on: CI runs everything once per engine. */
@@ -65,6 +66,7 @@ export interface Harness {
 export async function createHarness(options: { patients?: number; seed?: number } = {}): Promise<Harness> {
   const { database, url, cleanup } = await testDatabase();
   const services = createServices(database, 'test-secret');
+  await syncDataKeys(database, 'test-secret');
   const { organizationId } = await database.db.transaction((tx) => seedOrganization(tx, { patients: options.patients ?? 50, seed: options.seed }));
   const { token } = await ensureAdminToken(database.db, organizationId);
   const hub = new RealtimeHub();

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '@carethread/core';
-import { escapeHtml as e, newNonce, queryParam, sendHtml } from '../portal/http.ts';
+import { escapeHtml as e, queryParam, sendHtml } from '../portal/http.ts';
 import { CHANNEL_LABELS, REQUEST_TYPE_LABELS, pickLanguage } from '../portal/i18n.ts';
 
 const TEXT = {
@@ -284,7 +284,7 @@ const SCRIPT = `
 export function frontDeskPage(request: FastifyRequest, reply: FastifyReply, signedIn: { name: string } | null = null): FastifyReply {
   const lang: Language = pickLanguage(queryParam(request, 'lang', 5), request.headers['accept-language']);
   const t = TEXT[lang];
-  const nonce = newNonce();
+  const nonce = request.cspNonce;
   const types = REQUEST_TYPE_LABELS[lang];
   const dictionary = {
     ...Object.fromEntries(Object.entries(t).filter(([, v]) => typeof v === 'string')),
@@ -377,5 +377,5 @@ T.switched=function(x){return ${JSON.stringify(t.switched('\u0000'))}.replace('\
 <script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
-  return sendHtml(reply, 200, html, nonce, true);
+  return sendHtml(reply, 200, html);
 }

@@ -3,12 +3,15 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { currentFacts, normalizeIdentifier, stripAccents, type IdentifierKind, type KnownFact } from '@carethread/core';
 import { BadInput } from '../../pipeline/errors.ts';
 import { knownFacts } from '../../pipeline/facts.ts';
+import { birthDateIndex, nameQueryIndex, nameWords } from '../../store/blind-indexes.ts';
 import type { Executor } from '../../store/db.ts';
 import { getOrganization } from '../../store/orgs.ts';
 import { findPatientsByIdentifier, getActivePatient, identitiesOf, type PatientRow } from '../../store/patients.ts';
 import { cases, identities, interactions, patients } from '../../store/schema.ts';
 
 export const SEARCH_LIMIT = 20;
+/** Name matches read before sorting by name (the sort needs the decrypted names). */
+const NAME_CANDIDATES = 200;
 
 export interface PatientHit {
   id: string;
@@ -22,28 +25,9 @@ export interface PatientHit {
   openCases: number;
 }
 
-// Accented Latin letters folded in SQL the way stripAccents folds the query, so "María Peña"
-// is found by "maria pena". Hyphens become spaces (compound surnames); apostrophes and dots go.
-const FOLD_PAIRS = 'ÁAÀAÂAÄAÃAÅAÉEÈEÊEËEÍIÌIÎIÏIÓOÒOÔOÖOÕOÚUÙUÛUÜUÑNÇCáaàaâaäaãaåaéeèeêeëeíiìiîiïióoòoôoöoõoúuùuûuüuñnçc- ';
-const FOLD_FROM = [...FOLD_PAIRS].filter((_, i) => i % 2 === 0).join('') + "'.";
-const FOLD_TO = [...FOLD_PAIRS].filter((_, i) => i % 2 === 1).join('');
-
-function folded(value: SQL | AnyPgColumn): SQL<string> {
-  return sql<string>`lower(translate(coalesce(${value}, ''), ${FOLD_FROM}, ${FOLD_TO}))`;
-}
-
-function foldedFullName(): SQL<string> {
-  return sql<string>`(' ' || ${folded(sql`coalesce(${patients.givenName}, '') || ' ' || coalesce(${patients.familyName}, '')`)})`;
-}
-
-/** Name words of a query, folded like the names they are compared with. */
+/** Name words of a query, folded like the names they are compared with (blind-indexes.ts). */
 export function nameTokens(q: string): string[] {
-  return stripAccents(q)
-    .toLowerCase()
-    .split(/[\s,\-]+/)
-    .map((t) => t.replace(/[^a-z]/g, ''))
-    .filter((t) => t.length > 0)
-    .slice(0, 6);
+  return nameWords(q).slice(0, 6);
 }
 
 interface ParsedQuery {
@@ -107,7 +91,9 @@ export async function searchPatients(
     for (const row of rows) if (!matched.has(row.id)) matched.set(row.id, { row, by: id.kind });
   }
   if (parsed.names.length > 0) {
-    const full = foldedFullName();
+    // Names are encrypted: each word must begin some part of the name, which the blind name index
+    // answers (it holds every prefix of every name word). Sorting needs the plaintext, so a
+    // bounded set of candidates is read and sorted here.
     const rows = await tx
       .select()
       .from(patients)
@@ -115,14 +101,17 @@ export async function searchPatients(
         and(
           eq(patients.organizationId, organizationId),
           eq(patients.status, 'active'),
-          ...(birthDate ? [eq(patients.birthDate, birthDate)] : []),
-          // Each word must begin some part of the name; the words are [a-z] only, so no LIKE escaping is needed.
-          ...parsed.names.map((t) => sql`${full} like ${`% ${t}%`}`),
+          ...(birthDate ? [eq(patients.birthDateIndex, birthDateIndex(birthDate))] : []),
+          sql`${patients.nameIndex} @> ${sql.raw('ARRAY[')}${sql.join(
+            parsed.names.map((t) => sql`${nameQueryIndex(t)}`),
+            sql`, `,
+          )}${sql.raw(']::text[]')}`,
         ),
       )
-      .orderBy(asc(folded(patients.familyName)), asc(folded(patients.givenName)), asc(patients.id))
-      .limit(SEARCH_LIMIT);
-    for (const r of rows) if (!matched.has(r.id)) matched.set(r.id, { row: r, by: 'name' });
+      .limit(NAME_CANDIDATES);
+    const fold = (v: string | null) => nameWords(v ?? '').join(' ');
+    rows.sort((a, b) => fold(a.familyName).localeCompare(fold(b.familyName)) || fold(a.givenName).localeCompare(fold(b.givenName)) || a.id.localeCompare(b.id));
+    for (const r of rows.slice(0, SEARCH_LIMIT)) if (!matched.has(r.id)) matched.set(r.id, { row: r, by: 'name' });
   }
   const hits = [...matched.values()].slice(0, SEARCH_LIMIT);
   if (hits.length === 0) return [];

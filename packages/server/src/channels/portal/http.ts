@@ -88,27 +88,12 @@ export function unseal<T>(secret: string, purpose: string, value: string | undef
   }
 }
 
-export function newNonce(): string {
-  return randomBytes(16).toString('base64');
-}
-
 /**
- * Patient pages hold PHI: never cached, never framed, no referrer leaks, and only our own
- * nonce-tagged inline script and style run.
+ * Patient pages hold PHI: never cached. The page's CSP (with the nonce its inline script and
+ * style carry), framing, referrer and sniffing headers come from http-security.ts.
  */
-export function sendHtml(reply: FastifyReply, status: number, html: string, nonce: string, connectSelf = false): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'${connectSelf ? "; connect-src 'self'" : ''}`,
-    )
-    .send(html);
+export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
 /** A form field posted as application/x-www-form-urlencoded: one string, or nothing. */

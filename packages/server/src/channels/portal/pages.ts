@@ -2,6 +2,7 @@ import type { Language } from '@carethread/core';
 import { escapeHtml as e } from './http.ts';
 import { CHANNEL_LABELS, PORTAL_TEXT, REQUEST_TYPE_LABELS, formatDate, formatTime, type PortalText } from './i18n.ts';
 import type { PortalCase } from './inbox.ts';
+import { PREFERENCES_TEXT } from './preferences.ts';
 
 export interface PageContext {
   lang: Language;
@@ -79,7 +80,7 @@ const SCRIPT = `
 })();
 `;
 
-function layout(ctx: PageContext, title: string, main: string, header = ''): string {
+export function layout(ctx: PageContext, title: string, main: string, header = ''): string {
   const t = PORTAL_TEXT[ctx.lang];
   return `<!doctype html>
 <html lang="${ctx.lang}">
@@ -111,7 +112,7 @@ ${main}
 </html>`;
 }
 
-function errorSummary(t: PortalText, errors: FieldErrors, fieldIds: Record<string, string>): string {
+export function errorSummary(t: PortalText, errors: FieldErrors, fieldIds: Record<string, string>): string {
   const entries = Object.entries(errors).filter(([, m]) => m);
   if (entries.length === 0) return '';
   return `<div class="error-summary" role="alert" tabindex="-1" data-focus aria-labelledby="error-summary-title">
@@ -121,7 +122,7 @@ function errorSummary(t: PortalText, errors: FieldErrors, fieldIds: Record<strin
 }
 
 /** A labelled input with its hint and error wired up through aria-describedby. */
-function field(opts: {
+export function field(opts: {
   id: string;
   name: string;
   label: string;
@@ -247,7 +248,8 @@ ${field({ id: ids[c.id]!, name: 'text', label: t.replyLabel, error: errors[c.id]
   const header = `<form class="inline" method="post" action="${e(ctx.url('/portal/sign-out'))}">
 <input type="hidden" name="csrf" value="${e(input.csrf)}">
 <span>${e(t.signedInAs(input.patientName))}</span> <button type="submit" class="secondary">${e(t.signOut)}</button>
-</form>`;
+</form>
+<a href="${e(ctx.url('/portal/preferences'))}">${e(PREFERENCES_TEXT[ctx.lang].link)}</a>`;
 
   const main = `
 ${errorSummary(t, errors, ids)}

@@ -5,9 +5,10 @@ import type { Services } from '../../pipeline/context.ts';
 import { BadInput } from '../../pipeline/errors.ts';
 import { organizationForEndpoint } from '../../store/endpoints.ts';
 import { getOrganization, getOrganizationBySlug, type OrganizationRow } from '../../store/orgs.ts';
-import { formField, newNonce, parseCookies, queryParam, safeEqual, seal, sendHtml, serializeCookie, unseal } from './http.ts';
+import { formField, parseCookies, queryParam, safeEqual, seal, sendHtml, serializeCookie, unseal } from './http.ts';
 import { PORTAL_TEXT, maskAddress, pickLanguage } from './i18n.ts';
 import { portalInbox, postPortalMessage, PORTAL_MAX_TEXT } from './inbox.ts';
+import { registerPortalPreferences } from './preferences.ts';
 import { formExpiredPage, inboxPage, notFoundPage, signInPage, verifyPage, type FieldErrors, type PageContext } from './pages.ts';
 import {
   endPortalSession,
@@ -63,24 +64,25 @@ function isIsoDate(s: string): boolean {
 
 /** Portal routes: server-rendered pages and plain forms, post/redirect/get throughout. */
 export async function registerPortal(app: FastifyInstance, services: Services): Promise<void> {
-  const secure = () => services.settings.publicUrl.startsWith('https:');
-  const cookie = (name: string, value: string, maxAge?: number) => serializeCookie(name, value, { path: COOKIE_PATH, secure: secure(), maxAge });
-  const clear = (name: string) => cookie(name, '', 0);
+  // Secure whenever TLS is in front (https request, https public URL or CARETHREAD_SECURE_COOKIES=1).
+  const cookie = (ctx: RequestContext, name: string, value: string, maxAge?: number) => serializeCookie(name, value, { path: COOKIE_PATH, secure: ctx.secure, maxAge });
+  const clear = (ctx: RequestContext, name: string) => cookie(ctx, name, '', 0);
 
   /** Organisation, language and page helpers; null (after answering 404) for an unknown organisation. */
   async function contextOf(request: FastifyRequest, reply: FastifyReply, path: string): Promise<RequestContext | null> {
     const lang: Language = pickLanguage(queryParam(request, 'lang', 5), request.headers['accept-language']);
     const key = queryParam(request, 'org', 100);
     const org = await portalOrganization(services, key);
-    const nonce = newNonce();
+    // The nonce the one CSP of this response allows (http-security.ts).
+    const nonce = request.cspNonce;
     const url = (p: string, extra: Record<string, string> = {}, l: Language = lang) =>
       `${p}?${new URLSearchParams({ ...(key ? { org: key } : {}), lang: l, ...extra }).toString()}`;
     const page: PageContext = { lang, orgName: org?.name ?? 'carethread', timeZone: org?.timeZone ?? 'UTC', nonce, url, path };
     if (!org || !key) {
-      sendHtml(reply, 404, notFoundPage(page), nonce);
+      sendHtml(reply, 404, notFoundPage(page));
       return null;
     }
-    return { org, key, page, cookies: parseCookies(request.headers.cookie), secure: secure() };
+    return { org, key, page, cookies: parseCookies(request.headers.cookie), secure: request.secureTransport };
   }
 
   /** Forms before sign-in carry a double-submit token: only a page we served can post them. */
@@ -94,7 +96,7 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     const existing = ctx.cookies[CSRF_COOKIE];
     if (existing && /^[A-Za-z0-9_-]{20,64}$/.test(existing)) return existing;
     const token = randomBytes(24).toString('base64url');
-    reply.header('set-cookie', cookie(CSRF_COOKIE, token));
+    reply.header('set-cookie', cookie(ctx, CSRF_COOKIE, token));
     return token;
   }
 
@@ -129,7 +131,7 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
       clientId: () => randomUUID(),
       ...extra,
     });
-    return sendHtml(reply, status, html, ctx.page.nonce);
+    return sendHtml(reply, status, html);
   }
 
   const hidden = { schema: { hide: true } };
@@ -149,14 +151,13 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
       reply,
       200,
       signInPage(ctx.page, { csrf, notice: notice === 'signed_out' ? t.signedOut : notice === 'expired' ? t.sessionEnded : undefined }),
-      ctx.page.nonce,
     );
   });
 
   app.post('/portal/sign-in', hidden, async (request, reply) => {
     const ctx = await contextOf(request, reply, '/portal');
     if (!ctx) return reply;
-    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page), ctx.page.nonce);
+    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page));
     const t = PORTAL_TEXT[ctx.page.lang];
     const rawAddress = formField(request, 'address', 320) ?? '';
     const rawDob = (formField(request, 'birthDate', 20) ?? '').trim();
@@ -166,12 +167,12 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     if (rawDob && !isIsoDate(rawDob)) errors.birthDate = t.errDob;
     if (!address || errors.birthDate) {
       const csrf = formField(request, 'csrf', 100)!;
-      return sendHtml(reply, 400, signInPage(ctx.page, { csrf, address: rawAddress.slice(0, 320), birthDate: rawDob, errors }), ctx.page.nonce);
+      return sendHtml(reply, 400, signInPage(ctx.page, { csrf, address: rawAddress.slice(0, 320), birthDate: rawDob, errors }));
     }
     await requestPortalCode(services, ctx.org.id, address, { birthDate: rawDob || undefined, language: ctx.page.lang });
     // Known or not, the answer is the same: a redirect to "enter your code".
     const pending: Pending = { o: ctx.org.id, k: address.kind, v: address.value, ...(rawDob ? { d: rawDob } : {}), x: services.now().getTime() + PENDING_MINUTES * 60_000 };
-    return redirect(reply, ctx.page.url('/portal/verify'), [cookie(PENDING_COOKIE, seal(services.secret, 'portal-pending', pending), PENDING_MINUTES * 60)]);
+    return redirect(reply, ctx.page.url('/portal/verify'), [cookie(ctx, PENDING_COOKIE, seal(services.secret, 'portal-pending', pending), PENDING_MINUTES * 60)]);
   });
 
   app.get('/portal/verify', hidden, async (request, reply) => {
@@ -183,13 +184,13 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     const t = PORTAL_TEXT[ctx.page.lang];
     const csrf = preSignInCsrf(ctx, reply);
     const notice = queryParam(request, 'notice', 20) === 'resent' ? t.newCodeSent : undefined;
-    return sendHtml(reply, 200, verifyPage(ctx.page, { csrf, masked: maskAddress(pending.k, pending.v, ctx.page.lang), notice }), ctx.page.nonce);
+    return sendHtml(reply, 200, verifyPage(ctx.page, { csrf, masked: maskAddress(pending.k, pending.v, ctx.page.lang), notice }));
   });
 
   app.post('/portal/verify', hidden, async (request, reply) => {
     const ctx = await contextOf(request, reply, '/portal/verify');
     if (!ctx) return reply;
-    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page), ctx.page.nonce);
+    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page));
     // No pending sign-in in this browser: a code posted from anywhere else is not accepted.
     const pending = pendingOf(ctx);
     if (!pending) return redirect(reply, ctx.page.url('/portal'));
@@ -198,19 +199,19 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     const csrf = formField(request, 'csrf', 100)!;
     const masked = maskAddress(pending.k, pending.v, ctx.page.lang);
     if (!/^\d{6}$/.test(code)) {
-      return sendHtml(reply, 422, verifyPage(ctx.page, { csrf, masked, errors: { code: t.errCodeFormat } }), ctx.page.nonce);
+      return sendHtml(reply, 422, verifyPage(ctx.page, { csrf, masked, errors: { code: t.errCodeFormat } }));
     }
     const signedIn = await verifyPortalCode(services, ctx.org.id, { kind: pending.k, value: pending.v }, code);
     if (!signedIn) {
-      return sendHtml(reply, 422, verifyPage(ctx.page, { csrf, masked, errors: { code: t.errCode } }), ctx.page.nonce);
+      return sendHtml(reply, 422, verifyPage(ctx.page, { csrf, masked, errors: { code: t.errCode } }));
     }
-    return redirect(reply, ctx.page.url('/portal'), [cookie(PORTAL_SESSION_COOKIE, signedIn.token), clear(PENDING_COOKIE)]);
+    return redirect(reply, ctx.page.url('/portal'), [cookie(ctx, PORTAL_SESSION_COOKIE, signedIn.token), clear(ctx, PENDING_COOKIE)]);
   });
 
   app.post('/portal/resend', hidden, async (request, reply) => {
     const ctx = await contextOf(request, reply, '/portal/verify');
     if (!ctx) return reply;
-    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page), ctx.page.nonce);
+    if (!csrfBeforeSignIn(ctx, request)) return sendHtml(reply, 403, formExpiredPage(ctx.page));
     const pending = pendingOf(ctx);
     if (!pending) return redirect(reply, ctx.page.url('/portal'));
     await requestPortalCode(services, ctx.org.id, { kind: pending.k, value: pending.v }, { birthDate: pending.d, language: ctx.page.lang });
@@ -223,7 +224,7 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     const session = await sessionOf(ctx);
     if (!session) return redirect(reply, ctx.page.url('/portal', { notice: 'expired' }));
     const csrf = formField(request, 'csrf', 100);
-    if (!csrf || !safeEqual(csrf, session.csrf)) return sendHtml(reply, 403, formExpiredPage(ctx.page), ctx.page.nonce);
+    if (!csrf || !safeEqual(csrf, session.csrf)) return sendHtml(reply, 403, formExpiredPage(ctx.page));
     const t = PORTAL_TEXT[ctx.page.lang];
     const caseId = formField(request, 'caseId', 64) || undefined;
     const formKey = caseId ?? 'new';
@@ -245,14 +246,17 @@ export async function registerPortal(app: FastifyInstance, services: Services): 
     }
   });
 
+  // The patient's contact preferences (channels/portal/preferences.ts, docs/consent.md).
+  registerPortalPreferences(app, services, { contextOf, sessionOf, redirect });
+
   app.post('/portal/sign-out', hidden, async (request, reply) => {
     const ctx = await contextOf(request, reply, '/portal');
     if (!ctx) return reply;
     const session = await sessionOf(ctx);
-    if (!session) return redirect(reply, ctx.page.url('/portal'), [clear(PORTAL_SESSION_COOKIE)]);
+    if (!session) return redirect(reply, ctx.page.url('/portal'), [clear(ctx, PORTAL_SESSION_COOKIE)]);
     const csrf = formField(request, 'csrf', 100);
-    if (!csrf || !safeEqual(csrf, session.csrf)) return sendHtml(reply, 403, formExpiredPage(ctx.page), ctx.page.nonce);
+    if (!csrf || !safeEqual(csrf, session.csrf)) return sendHtml(reply, 403, formExpiredPage(ctx.page));
     await endPortalSession(services, ctx.org.id, session);
-    return redirect(reply, ctx.page.url('/portal', { notice: 'signed_out' }), [clear(PORTAL_SESSION_COOKIE)]);
+    return redirect(reply, ctx.page.url('/portal', { notice: 'signed_out' }), [clear(ctx, PORTAL_SESSION_COOKIE)]);
   });
 }

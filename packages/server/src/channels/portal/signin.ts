@@ -7,6 +7,7 @@ import { ChangeSet } from '../../store/events.ts';
 import { findPatientsByIdentifier, getActivePatient, type PatientRow } from '../../store/patients.ts';
 import { outbox, patients, portalCodes, portalSessions } from '../../store/schema.ts';
 import { macToken, safeEqual, sha256Hex } from './http.ts';
+import { portalCodeAddressIndex } from '../../store/blind-indexes.ts';
 
 export const CODE_TTL_MINUTES = 10;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -81,7 +82,7 @@ export async function requestPortalCode(
     const [recent] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(portalCodes)
-      .where(and(eq(portalCodes.organizationId, organizationId), eq(portalCodes.address, address.value), gte(portalCodes.createdAt, since)));
+      .where(and(eq(portalCodes.organizationId, organizationId), eq(portalCodes.address, portalCodeAddressIndex(address.kind, address.value)), gte(portalCodes.createdAt, since)));
     if ((recent?.n ?? 0) >= CODE_REQUESTS_PER_WINDOW) return { sent: false };
 
     const changes = new ChangeSet(tx, organizationId);
@@ -93,7 +94,7 @@ export async function requestPortalCode(
         organizationId,
         patientId: patient.id,
         channel,
-        address: address.value,
+        address: portalCodeAddressIndex(address.kind, address.value),
         codeHash: portalCodeHash(organizationId, code),
         expiresAt: new Date(now.getTime() + CODE_TTL_MINUTES * MINUTE).toISOString(),
         createdAt: at,
@@ -144,7 +145,7 @@ export async function verifyPortalCode(
       .where(
         and(
           eq(portalCodes.organizationId, organizationId),
-          eq(portalCodes.address, address.value),
+          eq(portalCodes.address, portalCodeAddressIndex(address.kind, address.value)),
           isNull(portalCodes.usedAt),
           gt(portalCodes.expiresAt, at),
           lt(portalCodes.attempts, CODE_MAX_ATTEMPTS),

@@ -4,7 +4,9 @@ import { BadInput } from '../../pipeline/errors.ts';
 import { ingestEvent, type IngestResult } from '../../pipeline/ingest.ts';
 import { KEYWORD_REPLY_PURPOSE } from '../../outbox/worker.ts';
 import { consentFor, setConsent } from '../../store/consent.ts';
+import { appendAudit } from '../../audit/log.ts';
 import { ChangeSet } from '../../store/events.ts';
+import { preferenceAuditEntry } from '../../store/preferences.ts';
 import { organizationDirectory } from '../../store/orgs.ts';
 import { inboundReceipts, outbox } from '../../store/schema.ts';
 import { keywordReply, smsKeyword, type KeywordAction, type SmsKeyword } from './sms-keywords.ts';
@@ -76,8 +78,12 @@ async function applyKeyword(
       .onConflictDoNothing()
       .returning({ key: inboundReceipts.idempotencyKey });
     if (!receipt) return true;
+    let consentChange: Record<string, unknown> | null = null;
     if (keyword.action !== 'help') {
-      await setConsent(changes, 'sms', from, keyword.action === 'opt_out' ? 'opted_out' : 'opted_in', `sms_keyword_${keyword.language}`, at);
+      const status = keyword.action === 'opt_out' ? 'opted_out' : 'opted_in';
+      const before = await consentFor(tx, organizationId, 'sms', from);
+      await setConsent(changes, 'sms', from, status, `sms_keyword_${keyword.language}`, at);
+      if (before !== status) consentChange = { 'address.sms': { from: before, to: status } };
     }
     const text = keywordReply(keyword, organizationName);
     if (text) {
@@ -98,6 +104,10 @@ async function applyKeyword(
         .onConflictDoNothing();
     }
     await changes.commit();
+    // Audited like any preference change (docs/consent.md), last so the chain lock is brief; the number is never written.
+    if (consentChange) {
+      await appendAudit(tx, preferenceAuditEntry(organizationId, null, { type: 'system', id: null, role: 'channel', via: 'sms_keyword', route: 'channel:sms' }, consentChange));
+    }
     return false;
   });
 }

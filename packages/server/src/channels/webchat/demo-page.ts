@@ -49,7 +49,8 @@ const TEXT = {
 
 const ids = ['services', 'hours', 'contact'];
 
-export function demoChatPage(lang: Lang, widgetKey = 'demo'): string {
+/** `nonce`: this response's CSP nonce (request.cspNonce), carried by the page's own inline style. */
+export function demoChatPage(lang: Lang, nonce: string, widgetKey = 'demo'): string {
   const t = TEXT[lang];
   return `<!doctype html>
 <html lang="${lang}">
@@ -57,7 +58,7 @@ export function demoChatPage(lang: Lang, widgetKey = 'demo'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title}</title>
-<style>
+<style nonce="${nonce}">
   /* Deliberately opinionated page styles: none of them may leak into the widget. */
   * { box-sizing: border-box; }
   body { margin: 0; font: 17px/1.6 Georgia, 'Times New Roman', serif; color: #1d2a33; background: #fbf8f3; }

@@ -55,8 +55,9 @@ export async function registerWebchat(
     return reply.send(bundle.code);
   });
 
-  app.get('/demo/chat', { schema: { hide: true } }, async (request, reply) => {
+  // pageFiles: the page loads /widget.js as any customer's site does (a file, not a nonce).
+  app.get('/demo/chat', { schema: { hide: true }, config: { pageFiles: true } }, async (request, reply) => {
     const lang = (request.query as Record<string, unknown>).lang === 'es' ? 'es' : 'en';
-    return reply.type('text/html; charset=utf-8').send(demoChatPage(lang));
+    return reply.type('text/html; charset=utf-8').send(demoChatPage(lang, request.cspNonce));
   });
 }

@@ -256,7 +256,9 @@ class WebchatConnection {
     await touchSession(this.services, session);
     // A resend returns the first answer, whose case may since have been folded elsewhere: re-read.
     this.follow(result.duplicate ? await caseOfInteraction(this.services, session) : result.caseId);
-    this.checkAgent(await chatLines(this.services, session));
+    // The assistant answers inside ingestEvent, before this socket followed a new case: push
+    // those replies now instead of waiting for the next change on the case.
+    await this.sync();
   }
 
   private async continueOn(session: ChatSession, channel: 'voice' | 'sms' | 'email'): Promise<void> {
@@ -319,8 +321,8 @@ class WebchatConnection {
   }
 
   /**
-   * The no-agent rule: when the patient's oldest line since the last staff reply has waited
-   * `agentWaitSeconds` without a person answering, offer to continue by text message or email.
+   * The no-agent rule: when the patient's oldest line since the last reply (staff or assistant)
+   * has waited `agentWaitSeconds` unanswered, offer to continue by text message or email.
    * Computed from stored times, so a reload or a second tab reaches the same verdict.
    */
   private checkAgent(lines: ChatLine[]): void {
@@ -329,7 +331,8 @@ class WebchatConnection {
     if (this.closed) return;
     let waitingSince: ChatLine | null = null;
     for (const line of lines) {
-      if (line.direction === 'outbound' && line.actor === 'agent') waitingSince = null;
+      // The assistant's reply is an answer too: while it talks, nobody is left waiting.
+      if (line.direction === 'outbound' && (line.actor === 'agent' || line.actor === 'assistant')) waitingSince = null;
       else if (line.direction === 'inbound' && line.actor === 'patient' && !waitingSince) waitingSince = line;
     }
     if (!waitingSince || this.offeredFor === waitingSince.id) return;

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { isStorableInput, isStorableText } from '../src/input-guard.ts';
+import { inboundReceipts } from '../src/store/schema.ts';
+import { createHarness, type Harness } from './helpers/harness.ts';
+
+// Regressions found by the hostile-input suite (fuzz-rest.test.ts): text PostgreSQL cannot
+// store reached the database and came back as a 500. Each is now a 400 that changes nothing.
+
+let h: Harness;
+
+async function count(table: string): Promise<number> {
+  const r = await h.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
+  return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ n: number }>)[0]!.n;
+}
+
+const event = (extra: Record<string, unknown>) => ({
+  idempotencyKey: `guard-${Math.random().toString(36).slice(2)}`,
+  channel: 'sms',
+  from: { kind: 'phone', value: '+12125550171' },
+  conversationRef: 'guard-1',
+  text: 'I need a refill of my lisinopril please',
+  occurredAt: '2026-11-02T14:00:00Z',
+  ...extra,
+});
+
+beforeAll(async () => {
+  h = await createHarness({ patients: 3 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('text PostgreSQL cannot store', () => {
+  it('recognises NUL and unpaired surrogates, and nothing else', () => {
+    expect(isStorableText('plain, ñandú, 🙂, 𝕳')).toBe(true);
+    expect(isStorableText('a\u0000b')).toBe(false);
+    expect(isStorableText('lone \uD800 high')).toBe(false);
+    expect(isStorableText('lone \uDC00 low')).toBe(false);
+    expect(isStorableText('\uDC00\uD800')).toBe(false);
+    expect(isStorableInput({ a: [{ b: 'ok' }], c: 1 })).toBe(true);
+    expect(isStorableInput({ a: [{ b: 'x\u0000' }] })).toBe(false);
+    expect(isStorableInput({ ['k\u0000']: 'v' })).toBe(false);
+    // Iterative: a body nested far past any stack still gets an answer.
+    let deep: unknown = 'x\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(isStorableInput(deep)).toBe(false);
+  });
+
+  it('a NUL in a channel event’s idempotency key is a 400 invalid_text, not a 500 (was: 500)', async () => {
+    const before = await count('inbound_receipts');
+    const res = await h.post('/api/v1/channel-events', event({ idempotencyKey: 'key\u0000' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_text');
+    expect(await count('inbound_receipts')).toBe(before);
+  });
+
+  it('a lone surrogate in a delivery status, which goes into jsonb, is a 400 invalid_text (was: 500)', async () => {
+    const before = await count('events');
+    const res = await h.post('/api/v1/channel-events', event({ kind: 'delivery_status', status: 'delivered\uD800' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_text');
+    expect(await count('events')).toBe(before);
+  });
+
+  it('query strings and path parameters are held to the same rule', async () => {
+    const query = await h.get('/api/v1/cases?status=%00');
+    expect(query.status).toBe(400);
+    expect(query.body.error).toBe('invalid_text');
+    const path = await h.get('/api/v1/patients/%00');
+    expect(path.status).toBe(400);
+    expect(path.body.error).toBe('invalid_text');
+  });
+
+  it('well-formed text, including astral characters, still goes through', async () => {
+    const key = `guard-ok-${Date.now()}`;
+    const res = await h.post('/api/v1/channel-events', event({ idempotencyKey: key, text: 'Necesito mi receta 🙂 𝕳 ñ' }));
+    expect(res.status).toBe(201);
+    const rows = await h.database.db.select({ id: inboundReceipts.idempotencyKey }).from(inboundReceipts).where(eq(inboundReceipts.organizationId, h.organizationId));
+    expect(rows.some((r) => r.id === key)).toBe(true);
+  });
+});
