@@ -35,6 +35,7 @@ export const URGENT_CATEGORIES = [
   'seizure',
   'obstetric',
   'trauma',
+  'infant_fever',
 ] as const;
 export type UrgentCategory = (typeof URGENT_CATEGORIES)[number];
 
@@ -57,6 +58,7 @@ export const URGENT_GUIDANCE: Readonly<Record<UrgentCategory, UrgentGuidance>> =
   seizure: 'emergency',
   obstetric: 'emergency',
   trauma: 'emergency',
+  infant_fever: 'emergency',
 };
 
 /** When several categories match, the first in this order is reported (and guided). */
@@ -69,6 +71,7 @@ const SEVERITY: readonly UrgentCategory[] = [
   'bleeding',
   'seizure',
   'obstetric',
+  'infant_fever',
   'trauma',
   'poisoning',
   'mental_health',
@@ -109,6 +112,10 @@ const PAIN = String.raw`(?:pain|pains|pian|pane|payne)`;
 const BREATH = String.raw`(?:brea?the?\w*|breth\w*|brath\w*)`;
 const PECHO = String.raw`(?:pe(?:ch|x|sh)o)`;
 const RESPIRAR = String.raw`(?:resp[ie]r\w*)`;
+// A baby under about three months: any fever is an emergency (fever ≥ 100.4 °F / 38 °C).
+const YOUNG_INFANT = String.raw`(?:\b\d{1,2}[\s-]*(?:day|days|week|weeks|wk|wks)[\s-]*old\b|\bnew[\s-]?born\b|\b(?:1|one|2|two)[\s-]*months?[\s-]*old\b|\brecien\s+nacid\w*|\b\d{1,2}\s+(?:dias|semanas)\s+de\s+(?:nacid\w*|vida)|\bbebe\s+de\s+(?:\d{1,2}|un[ao]?|dos|tres)\s+(?:dias?|semanas?|mes)\b)`;
+const FEVER = String.raw`(?:fever\w*|febrile|temp(?:erature)?\s+(?:of\s+|is\s+)?(?:10\d|3[89])|fiebre|calentura|(?:ardiendo|hirviendo)\s+en\s+(?:fiebre|calentura)|\b10[0-5](?:[.,]\d)?\b|\b3[89](?:[.,]\d)\b)`;
+const SWALLOW_TROUBLE = String.raw`(?:(?:me|le|nos)\s+cuesta\s+(?:mucho\s+)?tragar|no\s+(?:puedo|puede|podia)\s+tragar|(?:trouble|difficulty|hard\s+time|problems?)\s+swallowing|${CANT}\s+swallow)`;
 
 type Rule = readonly [UrgentCategory, string];
 
@@ -198,6 +205,9 @@ const RULES: readonly Rule[] = [
   // --- bleeding ------------------------------------------------------------------------
   ['bleeding', String.raw`\b(?:bleeding|blood)\s+(?:\w+\s+){0,3}(?:won'?t|will\s+not|doesn'?t|does\s+not|can'?t|isn'?t|is\s+not|hasn'?t|has\s+not|wont|doesnt|isnt)\s+(?:stop\w*|slow\w*)`],
   ['bleeding', String.raw`\b${CANT}\s+(?:get\s+(?:it|the\s+bleeding)\s+to\s+)?stop\s+(?:the\s+)?bleed\w*`],
+  ['bleeding', String.raw`\b(?:won'?t|wont|will\s+not|doesn'?t|doesnt|does\s+not|isn'?t|is\s+not|hasn'?t|has\s+not|not)\s+stop(?:ping|ped)?\s+bleed\w*`],
+  ['bleeding', String.raw`\bsoak(?:ed|ing|s)?\s+(?:right\s+)?through\s+(?:\w+\s+){0,2}(?:towels?|bandages?|gauze|pads?|shirt|napkins?|paper\s+towels?)\b`],
+  ['bleeding', String.raw`\bempap\w*\s+(?:\w+\s+){0,2}(?:toallas?|gasas?|vendas?|trapos?|servilletas?|camisa)\b`],
   ['bleeding', String.raw`\b(?:severe|heavy|heavily|uncontrolled|profuse\w*|massive|serious|excessive)\s+(?:\w+\s+)?(?:bleed\w*|blood(?!\s*(?:work|test|draw|pressure|sugar|count)))`],
   ['bleeding', String.raw`\b(?:lots\s+of|a\s+lot\s+of|so\s+much|too\s+much|tons\s+of)\s+blood(?!\s*(?:work|test|draw|pressure|sugar|count))`],
   ['bleeding', String.raw`\bbleed\w*\s+(?:really\s+|very\s+)?(?:heavily|a\s+lot|badly|profusely|everywhere|nonstop|non-stop|so\s+much|really\s+bad|like\s+crazy|through)\b`],
@@ -232,6 +242,11 @@ const RULES: readonly Rule[] = [
   ['mental_health', String.raw`\b(?:lastimarme|lastimarse|cortarme(?!\s+(?:el\s+pelo|el\s+cabello|las\s+unas|el\s+fleco)))\b`],
   ['mental_health', String.raw`\b(?:pienso|pensando|pensamientos|pense|ideas)\s+(?:en|de)\s+(?:matarme|morir\w*|hacerme\s+dano|quitarme\s+la\s+vida|suicid\w*|lastimarme|acabar\s+con\s+todo)`],
   ['mental_health', String.raw`\bno\s+vale\s+la\s+pena\s+vivir\b`],
+  // Pills in hand and the wish to take them all: a crisis, whatever else the message says.
+  ['mental_health', String.raw`\b(?:going\s+to|gonna|want\s+to|wanna|about\s+to|will)\s+(?:take|swallow)\s+(?:them\s+all|all\s+(?:of\s+)?(?:my|the|these|those|them)?\s*(?:pills|tablets|meds|medicine|of\s+them))`],
+  ['mental_health', String.raw`\bme\s+(?:las|los)\s+(?:quiero|voy\s+a)\s+(?:tomar|tragar)\s+tod[ao]s\b`],
+  ['mental_health', String.raw`\b(?:quiero|voy\s+a)\s+(?:tomarme|tragarme)\s+tod[ao]s\s+(?:las|mis|los|sus)\s+(?:pastillas|pildoras|medicinas|medicamentos|tabletas)\b`],
+  ['mental_health', String.raw`\bya\s+no\s+aguanto\s+(?:mas\s+)?(?:vivir|la\s+vida|esta\s+vida|seguir\s+viviendo)\b`],
   ['mental_health', String.raw`\bmejor\s+(?:estaria|estar|estaríamos)\s+muert\w*`],
   ['mental_health', String.raw`\b(?:matar|lastimar)\s+a\s+(?:alguien|mi\s+(?:esposa|esposo|familia|hijos))\b`],
 
@@ -271,6 +286,11 @@ const RULES: readonly Rule[] = [
   ['allergic', String.raw`\blengua\s+(?:muy\s+)?hinchad\w*`],
   ['allergic', String.raw`\breaccion\s+alergica\s+(?:muy\s+)?(?:grave|severa|fuerte|seria)\b`],
   ['allergic', String.raw`\b(?:choque|shock)\s+anafilactico\b`],
+  // Swelling with trouble swallowing, or a sting followed by spreading swelling.
+  ['allergic', String.raw`\b(?:hinch\w*|inflam\w*|swell\w*|swollen)\s+(?:\S+\s+){0,10}?${SWALLOW_TROUBLE}`],
+  ['allergic', String.raw`${SWALLOW_TROUBLE}\s+(?:\S+\s+){0,10}?(?:hinch\w*|inflam\w*|swell\w*|swollen)`],
+  ['allergic', String.raw`\b(?:me|le|nos)\s+pico\s+(?:\S+\s+){0,10}?(?:hinch\w*\s+(?:todo|toda|la\s+cara|los\s+labios|el\s+cuerpo)|ronchas\s+por\s+todo|cuesta\s+tragar)`],
+  ['allergic', String.raw`\b(?:stung|sting)\s+(?:\S+\s+){0,10}?(?:swell\w*\s+(?:all\s+over|everywhere|up)|(?:face|lips|eyes)\s+(?:is\s+|are\s+)?swell\w*|hives\s+(?:all\s+over|everywhere))`],
 
   // --- unresponsive --------------------------------------------------------------------
   ['unresponsive', String.raw`\bunconscious\b`],
@@ -315,6 +335,9 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\b(?:severe|bad|major|serious|big)\s+burns?\b`],
   ['trauma', String.raw`\b(?:hit|banged|struck|fell\s+on)\s+(?:${WHO}\s+)?head\s+(?:\w+\s+){0,5}(?:passed\s+out|vomit\w*|throwing\s+up|confus\w*|bleed\w*|unconscious|knocked\s+out)`],
   ['trauma', String.raw`\bhead\s+injury\b`],
+  // A fall followed by confusion, vomiting or drowsiness: a head injury until proven otherwise.
+  ['trauma', String.raw`\b(?:fell|fall(?:en)?|tumbled)\s+(?:off|from|down)\s+(?:\S+\s+){0,8}?(?:confus\w*|threw\s+up|throwing\s+up|vomit\w*|puk\w*|passed\s+out|knocked\s+out|unconscious|won'?t\s+wake|not\s+making\s+sense|drowsy|so\s+sleepy)`],
+  ['trauma', String.raw`\bse\s+cayo\s+(?:de|del|de\s+la|por)\s+(?:\S+\s+){0,8}?(?:confundid\w*|vomit\w*|desmay\w*|no\s+despierta|somnolient\w*|no\s+reacciona|adormilad\w*)`],
   ['trauma', String.raw`\b(?:se|me|le)\s+(?:pego|pegue|golpeo|golpee|dio|di)\s+(?:un\s+golpe\s+)?(?:fuerte\s+)?en\s+la\s+cabeza\s+(?:(?!pero\b|sin\b|nunca\b|no\b(?!\s+(?:para|deja)\b))\w+\s+){0,6}(?:vomit\w*|desmay\w*|confundid\w*|no\s+despierta|inconsciente|sangr\w*)`],
   ['trauma', String.raw`\bbone\s+(?:is\s+)?(?:sticking|poking)\s+out\b`],
   ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
@@ -322,6 +345,10 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|acuchill\w*)\b`],
   ['trauma', String.raw`\bquemadura\w*\s+(?:muy\s+)?(?:grave|graves|severa|severas|fuerte|fuertes)\b`],
   ['trauma', String.raw`\b(?:golpe\s+(?:muy\s+)?fuerte\s+en\s+la\s+cabeza|traumatismo\s+craneal)\b`],
+
+  // --- fever in a young infant (the fever itself is the match, so "no fever" is negated) ---
+  ['infant_fever', String.raw`(?<=${YOUNG_INFANT}\s+(?:\S+\s+){0,10}?)${FEVER}`],
+  ['infant_fever', String.raw`${FEVER}(?=\s+(?:\S+\s+){0,6}?(?:in\s+|en\s+)?(?:my|our|the|mi|el|nuestro)\s+${YOUNG_INFANT})`],
 ];
 
 const COMPILED = RULES.map(([category, source]) => ({ category, re: new RegExp(source, 'g') }));
@@ -331,6 +358,10 @@ const ANY_RULE = new RegExp(RULES.map(([, source]) => `(?:${source})`).join('|')
 // Pregnancy plus any bleeding, each checked for negation on its own.
 const PREGNANCY = /\b(?:pregnan\w*|embarazad\w*|semanas\s+de\s+embarazo|weeks\s+along)\b/g;
 const ANY_BLEEDING = /\b(?:bleed\w*|spotting|blood|sangr\w*|manchando|manchado|manchas\s+de\s+sangre)\b/g;
+
+// Pregnancy plus a sign of pre-eclampsia (severe headache, seeing spots, sudden swelling of the face).
+const PREECLAMPSIA_SIGN =
+  /\b(?:lucecitas|puntitos\s+de\s+luz|manchitas|(?:seeing|see)\s+(?:spots|flashing\s+lights|stars)|spots\s+in\s+(?:my\s+)?vision|blurr\w*\s+vision|vision\s+(?:is\s+)?blurr\w*|vista\s+borrosa|veo\s+borroso|(?:severe|bad|terrible|worst|pounding|splitting)\s+headache|dolor\s+de\s+cabeza\s+(?:muy\s+)?(?:fuerte|intenso|terrible|horrible)|(?:me|le)\s+duele\s+(?:muchisimo|mucho|demasiado|horrible)\s+la\s+cabeza|(?:face|hands)\s+(?:\w+\s+)?(?:swell\w*|swollen|puffy)|se\s+(?:me|le)\s+hincho\s+(?:la\s+cara|las\s+manos)|cara\s+hinchada)/g;
 
 // Matches that describe a treatment, not a symptom ("my seizure medication", "pills for
 // chest pain"), are dropped when one of these covers them.
@@ -423,6 +454,7 @@ export function assessUrgency(text: string): UrgentAssessment {
   PREGNANCY.lastIndex = 0;
   ANY_BLEEDING.lastIndex = 0;
   if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded) && !ANY_BLEEDING.test(folded)) return { urgent: false };
+  PREGNANCY.lastIndex = 0;
   const breaks = spansOf(CLAUSE_BREAK, folded).map((s) => s.end);
   const pseudo = spansOf(PSEUDO_NEGATION, folded);
   const history = spansOf(HISTORICAL, folded);
@@ -454,6 +486,11 @@ export function assessUrgency(text: string): UrgentAssessment {
       if (/^blood\s*(?:work|test|pressure|sugar|type|draw)/.test(folded.slice(s.start, s.start + 20))) continue;
       found.push(judge('obstetric', s.start, s.end));
     }
+  }
+
+  // Pre-eclampsia signs during pregnancy: urgent when neither part is negated.
+  if (pregnancies.some((p) => !p.suppressed)) {
+    for (const s of spansOf(PREECLAMPSIA_SIGN, folded)) found.push(judge('obstetric', s.start, s.end));
   }
 
   // Bleeding the rules do not flag on its own ("estoy sangrando") is left to the model's safety
