@@ -10,6 +10,7 @@ import type { Services } from './pipeline/context.ts';
 import { BadInput } from './pipeline/errors.ts';
 import { rejectUnstorableInput } from './input-guard.ts';
 import { RealtimeHub } from './realtime.ts';
+import { tenantScope } from './store/tenant-scope.ts';
 import { registerRoutes } from './routes/index.ts';
 import { registerChannels } from './channels/index.ts';
 import { registerWebApp } from './routes/web-app.ts';
@@ -73,6 +74,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Twilio and hosted mail providers post application/x-www-form-urlencoded.
   await app.register(fastifyFormbody);
 
+  // Each request runs in a tenant scope of its own; authentication names its organisation, and on
+  // PostgreSQL its queries then run under row-level security for that organisation alone
+  // (store/tenant-scope.ts). run() around done() makes the scope reach every later hook and the handler.
+  app.addHook('onRequest', (_request, _reply, done) => tenantScope.run({ organizationId: null }, done));
   // Bearer tokens and staff session cookies (auth/authenticate.ts); pages and webhooks live outside /api/v1.
   app.addHook('onRequest', async (request, reply) => authenticate(options.services, request, reply));
   // Text PostgreSQL cannot store (NUL, lone surrogates) and absurd nesting: a 400, never a 500 (input-guard.ts).

@@ -126,6 +126,9 @@ export async function openConfiguredDatabase(config: CarethreadConfig, log: (lin
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
   try {
     await migrateDatabase(database);
+    if (database.kind === 'postgres' && !database.tenantWall) {
+      log('row-level security does not wall API requests: the role carethread_app is missing or this login may not take it on (see docs/security.md)');
+    }
     const secret = loadSecret(config.dataDir);
     useMasterSecret(secret);
     await syncDataKeys(database, secret);

@@ -1,3 +1,5 @@
+import { outsideTenantScope } from './store/tenant-scope.ts';
+
 /** A background job that runs one pass at a time until stopped. */
 export interface RepeatingJob {
   /** Stops the timer and waits for a pass in flight. */
@@ -14,7 +16,8 @@ export function repeatEvery(intervalMs: number, pass: () => Promise<unknown>, on
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   const schedule = (ms: number) => {
-    timer = setTimeout(tick, ms);
+    // A job serves every organisation: it never inherits the tenant scope of whoever started it.
+    timer = outsideTenantScope(() => setTimeout(tick, ms));
     timer.unref();
   };
   const tick = () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { seedOrganization } from '../src/index.ts';
+import { buildApp, seedOrganization } from '../src/index.ts';
+import { withinOrganization } from '../src/store/tenant-scope.ts';
 import type { Executor } from '../src/store/db.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
@@ -72,7 +73,7 @@ describe('row-level security on PHI tables', () => {
     }
   });
 
-  it('the owner (the application today) is not limited: it sees both organisations', async () => {
+  it('the owner (start-up, migrations, jobs serving every organisation) is not limited: it sees both organisations', async () => {
     const r = rowsOf<{ n: number }>(await h.database.db.execute(sql`select count(distinct organization_id)::int as n from patients`));
     expect(r[0]!.n).toBe(2);
   });
@@ -110,5 +111,64 @@ describe('row-level security on PHI tables', () => {
       return rowsOf(u).length + rowsOf(d).length;
     });
     expect(changed).toBe(0);
+  });
+});
+
+// The application's own connection: on PostgreSQL every API request, once authenticated, runs as
+// the restricted role carethread_app with its organisation set (store/tenant-scope.ts, db.ts),
+// so a query that forgot its organisation filter still sees only that organisation.
+describe('row-level security on the application’s own requests (PostgreSQL)', () => {
+  const pgOnly = () => h.database.kind !== 'postgres';
+
+  it('is on after migrating', () => {
+    if (pgOnly()) return;
+    expect(h.database.tenantWall).toBe(true);
+  });
+
+  it('an authenticated API request runs as carethread_app with its organisation, and a query without an organisation filter sees only it', async () => {
+    if (pgOnly()) return;
+    const app = await buildApp({ services: h.services, hub: h.hub });
+    // A route that "forgets" the organisation filter, as a bug would (admins may call routes the
+    // permission table does not know; the route-walk test covers the real ones).
+    app.get('/api/v1/test-unfiltered', async () => {
+      const r = await h.database.db.execute(sql`select current_user as who, current_setting('carethread.organization_id', true) as org,
+        (select count(distinct organization_id)::int from patients) as orgs, (select count(*)::int from patients where organization_id = ${foreignOrg}) as foreign_rows`);
+      return rowsOf(r)[0];
+    });
+    await app.ready();
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/test-unfiltered', headers: { authorization: `Bearer ${h.token}` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ who: 'carethread_app', org: h.organizationId, orgs: 1, foreign_rows: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('work scoped to one organisation cannot read, write or change another’s rows', async () => {
+    if (pgOnly()) return;
+    const seen = await withinOrganization(h.organizationId, async () =>
+      rowsOf<{ ours: number; theirs: number }>(
+        await h.database.db.execute(sql`select (select count(*)::int from patients where organization_id = ${h.organizationId}) as ours, (select count(*)::int from patients where organization_id = ${foreignOrg}) as theirs`),
+      )[0]!,
+    );
+    expect(seen.ours).toBeGreaterThan(0);
+    expect(seen.theirs).toBe(0);
+    await expect(
+      // Drizzle queries are lazy: awaited inside the scope, or they would run outside it.
+      withinOrganization(h.organizationId, async () => await h.database.db.execute(sql`insert into patients (organization_id, created_at, updated_at) values (${foreignOrg}, now(), now())`)),
+    ).rejects.toThrow();
+    const changed = await withinOrganization(h.organizationId, async () =>
+      rowsOf(await h.database.db.execute(sql`update patients set sex = sex where organization_id = ${foreignOrg} returning id`)).length,
+    );
+    expect(changed).toBe(0);
+    // Inside a transaction too (the connection is scoped when the transaction takes it).
+    const inTx = await withinOrganization(foreignOrg, () =>
+      h.database.db.transaction(async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from patients where organization_id = ${h.organizationId}`))[0]!.n),
+    );
+    expect(inTx).toBe(0);
+    // And unscoped work afterwards, on the same pooled connections, is not left walled in.
+    const after = rowsOf<{ n: number }>(await h.database.db.execute(sql`select count(distinct organization_id)::int as n from patients`));
+    expect(after[0]!.n).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { parseCookies } from '../channels/portal/http.ts';
 import type { Services } from '../pipeline/context.ts';
 import { scopeAllows } from './scopes.ts';
 import { CSRF_HEADER, SESSION_COOKIE, sessionFor } from './sessions.ts';
+import { tenantScope } from '../store/tenant-scope.ts';
 
 // Built on first use: app.ts imports this module, so API_PREFIX is not yet defined at load time.
 let publicRoutes: Set<string> | null = null;
@@ -79,6 +80,7 @@ export async function authenticate(services: Services, request: FastifyRequest, 
       return deny(reply, 403, 'insufficient_scope', 'This token’s scopes do not cover this route.');
     }
     request.principal = principal;
+    enterTenantScope(principal.organizationId);
     return;
   }
   const cookie = parseCookies(request.headers.cookie)[SESSION_COOKIE];
@@ -106,4 +108,11 @@ export async function authenticate(services: Services, request: FastifyRequest, 
     mfaPending: session.mfaPending,
     scopes: null,
   };
+  enterTenantScope(session.organizationId);
+}
+
+/** From here on the request's queries are walled into its organisation (store/tenant-scope.ts). */
+function enterTenantScope(organizationId: string): void {
+  const scope = tenantScope.getStore();
+  if (scope) scope.organizationId = organizationId;
 }

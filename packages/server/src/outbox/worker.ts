@@ -6,6 +6,7 @@ import { messages, outbox } from '../store/schema.ts';
 import { holdBack } from './send-policy.ts';
 import { PermanentDeliveryError, type OutboundItem, type OutboundTransport } from './transport.ts';
 import { redactError } from './redact.ts';
+import { outsideTenantScope } from '../store/tenant-scope.ts';
 
 /**
  * Outbox statuses. `pending`, `sending` and `failed` are unsettled: a row in one of them holds
@@ -278,13 +279,13 @@ export function startOutboxWorker(services: Services, transports: OutboundTransp
     await inFlight;
     inFlight = null;
     if (!stopped) {
-      timer = setTimeout(() => void loop(), pollMs);
+      timer = outsideTenantScope(() => setTimeout(() => void loop(), pollMs));
       timer.unref();
     }
   }
 
   if (opts.autoStart ?? true) {
-    timer = setTimeout(() => void loop(), 0);
+    timer = outsideTenantScope(() => setTimeout(() => void loop(), 0));
     timer.unref();
   }
 

@@ -7,7 +7,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { scopedOrganization } from './tenant-scope.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** Anything queries can run on: the database or an open transaction. */
@@ -19,6 +21,11 @@ export const NOTIFY_CHANNEL = 'carethread_changes';
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * PostgreSQL only: whether work scoped to an organisation runs as the restricted role under
+   * row-level security (set by migrateDatabase when the role `carethread_app` is usable).
+   */
+  tenantWall?: boolean;
   /** Subscribe to NOTIFY payloads on a channel; returns an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -61,8 +68,53 @@ async function openPglite(dataDir?: string): Promise<Database> {
   };
 }
 
+/** The restricted role organisation-scoped work runs as (migration 0020). */
+export const TENANT_ROLE = 'carethread_app';
+
+/**
+ * A pool whose connections take on the organisation scope of the work using them
+ * (store/tenant-scope.ts): scoped work runs as TENANT_ROLE with carethread.organization_id set,
+ * so row-level security walls it in; unscoped work as the connecting role. Set on every checkout,
+ * since a pooled connection keeps session settings. One statement, so one round trip.
+ */
+class TenantPool extends pg.Pool {
+  wall = false;
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback) return super.connect(callback as never);
+    return this.scoped();
+  }
+
+  private async scoped(): Promise<pg.PoolClient> {
+    const client = await super.connect();
+    if (!this.wall) return client;
+    const org = scopedOrganization();
+    try {
+      await client.query(`select set_config('role', $1, false), set_config('carethread.organization_id', $2, false)`, [org ? TENANT_ROLE : 'none', org ?? '']);
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    return client;
+  }
+
+  override query(...args: unknown[]): never {
+    const run = async () => {
+      const client = await this.scoped();
+      try {
+        return await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      } finally {
+        client.release();
+      }
+    };
+    return run() as never;
+  }
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new TenantPool({ connectionString: url, max: poolSize });
   // An idle pooled connection that drops (a database restart, a terminated backend) must not
   // take the process down; the pool replaces it and the next query reports any real outage.
   pool.on('error', () => {});
@@ -74,6 +126,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     kind: 'postgres',
+    get tenantWall() {
+      return pool.wall;
+    },
+    set tenantWall(on: boolean) {
+      pool.wall = Boolean(on);
+    },
     async listen(channel, onPayload) {
       // LISTEN needs a connection of its own for as long as it listens; a pooled one would be reused.
       const client = new pg.Client({ connectionString: url });
@@ -103,5 +161,12 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
   } else {
     await migratePg(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    // Scoped work runs walled in when the restricted role exists and this login may take it on
+    // (CARETHREAD_TENANT_WALL=0 turns it off, e.g. for a database the migration could not grant on).
+    const r = await database.db.execute(
+      sql`select case when exists (select 1 from pg_roles where rolname = ${TENANT_ROLE}) then pg_has_role(current_user, ${TENANT_ROLE}, 'MEMBER') else false end as usable`,
+    );
+    const rows = (Array.isArray(r) ? r : (r as { rows: Array<{ usable: boolean }> }).rows) as Array<{ usable: boolean }>;
+    database.tenantWall = process.env.CARETHREAD_TENANT_WALL !== '0' && rows[0]?.usable === true;
   }
 }
