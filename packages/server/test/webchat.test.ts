@@ -279,8 +279,18 @@ describe('web chat socket: bad input', () => {
   it('rate-limits a socket that floods frames', async () => {
     const client = await connect();
     await client.hello();
-    for (let i = 0; i < 40; i++) client.send({ type: 'typing', on: i % 2 === 0 });
-    expect(await client.type('error')).toMatchObject({ error: 'rate_limited' });
+    for (let i = 0; i < 40; i++) client.send({ type: 'nonsense', n: i });
+    expect(await client.next((f) => f.type === 'error' && f.error === 'rate_limited')).toMatchObject({ error: 'rate_limited' });
+    client.close();
+  });
+
+  it('a burst of read receipts and typing signals never crowds out what the patient types', async () => {
+    const client = await connect();
+    await client.hello();
+    // A turn of replies is read at once: one receipt each, plus typing blips, in one burst.
+    for (let i = 0; i < 40; i++) client.send(i % 2 ? { type: 'typing', on: true } : { type: 'read', messageId: '00000000-0000-4000-8000-000000000000' });
+    const ack = await client.say('burst-1', 'la primera');
+    expect(ack.type).toBe('ack');
     client.close();
   });
 });

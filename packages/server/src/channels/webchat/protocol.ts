@@ -11,6 +11,8 @@ export const MAX_CHAT_TEXT = 4_000;
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Frames a socket may send per second (burst and steady rate): a person types far slower. */
 export const FRAMES_PER_SECOND = 10;
+/** Read receipts and typing signals: a separate, larger budget (a turn of replies is read at once). */
+export const SIGNAL_FRAMES_PER_SECOND = 50;
 
 const clientId = z
   .string()

@@ -7,7 +7,7 @@ import type { RealtimeHub } from '../../realtime.ts';
 import { endpointsOf, organizationForEndpoint } from '../../store/endpoints.ts';
 import { getOrganization } from '../../store/orgs.ts';
 import { addTypingSink, patientTyping } from './live.ts';
-import { FRAMES_PER_SECOND, parseClientFrame, RateLimiter, type ClientFrame, type HistoryEntry, type ServerFrame } from './protocol.ts';
+import { FRAMES_PER_SECOND, parseClientFrame, RateLimiter, SIGNAL_FRAMES_PER_SECOND, type ClientFrame, type HistoryEntry, type ServerFrame } from './protocol.ts';
 import {
   caseOfInteraction,
   chatLines,
@@ -67,6 +67,7 @@ class WebchatConnection {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly limiter = new RateLimiter(FRAMES_PER_SECOND);
+  private readonly signalLimiter = new RateLimiter(SIGNAL_FRAMES_PER_SECOND);
 
   constructor(
     private readonly socket: WebSocket,
@@ -142,16 +143,28 @@ class WebchatConnection {
 
   private onFrame(data: unknown, isBinary: boolean): void {
     if (this.closed) return;
-    if (!this.limiter.take()) {
-      this.send({ type: 'error', error: 'rate_limited', message: `Too many frames: at most ${FRAMES_PER_SECOND} per second.` });
+    const text = isBinary
+      ? null
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const parsed = text === null ? null : parseClientFrame(text);
+    const frame = parsed && !('error' in parsed) ? parsed.frame : null;
+    // Read receipts and typing signals come in bursts (one receipt per reply the widget shows):
+    // they spend a budget of their own, so they can never crowd out a line the patient typed.
+    const signal = frame?.type === 'read' || frame?.type === 'typing';
+    if (!(signal ? this.signalLimiter : this.limiter).take()) {
+      if (signal) return; // a dropped receipt or typing blip loses nothing the patient said
+      // Naming the line lets the widget mark it failed (the patient can resend) instead of "sending" forever.
+      this.send({ type: 'error', error: 'rate_limited', message: `Too many frames: at most ${FRAMES_PER_SECOND} per second.`, ...(frame?.type === 'message' ? { clientId: frame.clientId } : {}) });
       return;
     }
-    if (isBinary) {
+    if (parsed === null) {
       this.send({ type: 'error', error: 'invalid_frame', message: 'Frames must be JSON text, not binary.' });
       return;
     }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    const parsed = parseClientFrame(text);
     if ('error' in parsed) {
       this.send(parsed.error);
       return;
