@@ -87,13 +87,19 @@ class TenantPool extends pg.Pool {
     return this.scoped();
   }
 
+  /** The scope each pooled connection last took on, so an unchanged scope costs no round trip. */
+  private readonly applied = new WeakMap<pg.PoolClient, string>();
+
   private async scoped(): Promise<pg.PoolClient> {
     const client = await super.connect();
     if (!this.wall) return client;
-    const org = scopedOrganization();
+    const org = scopedOrganization() ?? '';
+    if (this.applied.get(client) === org) return client;
     try {
-      await client.query(`select set_config('role', $1, false), set_config('carethread.organization_id', $2, false)`, [org ? TENANT_ROLE : 'none', org ?? '']);
+      await client.query(`select set_config('role', $1, false), set_config('carethread.organization_id', $2, false)`, [org ? TENANT_ROLE : 'none', org]);
+      this.applied.set(client, org);
     } catch (err) {
+      this.applied.delete(client);
       client.release(err as Error);
       throw err;
     }
