@@ -1,5 +1,7 @@
 import type { Language } from './types.ts';
-import { addLocalDays, isLocalTime, isValidTimeZone, minutesOfTime, zonedParts } from './scheduling/time.ts';
+import type { QuietHours } from './scheduling/policy.ts';
+import { inQuietHours, quietHoursEnd } from './scheduling/quiet-hours.ts';
+import { isLocalTime, isValidTimeZone } from './scheduling/time.ts';
 
 /**
  * Contact preferences and the send-time policy built on them (issue 6 point 6): which channels a
@@ -14,12 +16,8 @@ export type PreferenceChannel = (typeof PREFERENCE_CHANNELS)[number];
 /** null: the patient never said; transactional messages may be sent. */
 export type ChannelChoice = 'opted_in' | 'opted_out' | null;
 
-export interface QuietWindow {
-  /** Local wall-clock time the quiet hours begin ("21:00"). */
-  start: string;
-  /** Local time they end ("08:00"); earlier than `start` means the window wraps midnight. */
-  end: string;
-}
+/** A patient's quiet hours: the same local window the organisation's reminders use. */
+export type QuietWindow = QuietHours;
 
 export interface ContactPreferences {
   channels: Record<PreferenceChannel, ChannelChoice>;
@@ -66,74 +64,7 @@ export function invalidContactPreferences(input: {
   return errors;
 }
 
-/** Whether the wall clock in `timeZone` at `instant` reads inside the window [start, end). */
-export function insideQuietHours(instant: Date, quiet: QuietWindow | null, timeZone: string): boolean {
-  if (!quiet) return false;
-  const from = minutesOfTime(quiet.start);
-  const to = minutesOfTime(quiet.end);
-  if (from === to) return false;
-  const m = zonedParts(instant, timeZone).minuteOfDay;
-  return from < to ? m >= from && m < to : m >= from || m < to;
-}
-
 const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-/** The zone's UTC offset at an instant, in ms, read from the wall clock Intl reports. */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = zonedParts(new Date(ms), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
-}
-
-/** The instant a zone's offset changes within (lo, hi], to the minute (offsets change on whole minutes). */
-function transitionBetween(lo: number, hi: number, timeZone: string): number {
-  const before = offsetAt(lo, timeZone);
-  while (hi - lo > MINUTE) {
-    // Both ends are whole minutes at least two apart, so mid lies strictly between them.
-    const mid = lo + Math.floor((hi - lo) / MINUTE / 2) * MINUTE;
-    if (offsetAt(mid, timeZone) === before) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-/**
- * The first instant at or after `instant` whose wall clock reads outside the quiet window: when a
- * deferred message may go. The window can only be left where the wall clock reaches `end` or
- * where it jumps (a daylight-saving change), so those instants are the candidates:
- *
- * - clocks going forward over the end ("quiet until 02:30" on a night 02:00 becomes 03:00):
- *   the moment of the jump, when the clock already reads past the end;
- * - clocks going back so that `end` is read twice: the first pass, unless the message is
- *   deferred during the repeated hour, then the second;
- * - clocks going back out of the window (quiet 01:30–07:00, 02:00 becomes 01:00): the jump.
- */
-export function quietHoursEnd(instant: Date, quiet: QuietWindow | null, timeZone: string): Date {
-  if (!insideQuietHours(instant, quiet, timeZone)) return instant;
-  const now = instant.getTime();
-  const endMinutes = minutesOfTime(quiet!.end);
-  const today = zonedParts(instant, timeZone).date;
-  const candidates: number[] = [];
-  for (let d = -1; d <= 2; d++) {
-    const date = addLocalDays(today, d);
-    const [y, m, day] = date.split('-').map(Number) as [number, number, number];
-    const naive = Date.UTC(y, m - 1, day, Math.floor(endMinutes / 60), endMinutes % 60);
-    const early = offsetAt(naive - DAY, timeZone);
-    const late = offsetAt(naive + DAY, timeZone);
-    for (const offset of new Set([early, late])) {
-      const t = naive - offset;
-      const p = zonedParts(new Date(t), timeZone);
-      if (p.date === date && p.minuteOfDay === endMinutes) candidates.push(t);
-    }
-    if (early !== late) candidates.push(transitionBetween(naive - DAY, naive + DAY, timeZone));
-  }
-  let best: number | null = null;
-  for (const t of candidates) {
-    if (t >= now && (best === null || t < best) && !insideQuietHours(new Date(t), quiet, timeZone)) best = t;
-  }
-  // Unreachable for real zones (a window is left at least once a day); a day later is the safe side.
-  return new Date(best ?? now + DAY);
-}
 
 /**
  * What kind of message an outbox row is, which decides what may hold it back:
@@ -200,7 +131,7 @@ export function decideSend(f: SendFacts): SendVerdict {
     return { action: 'send' };
   }
   const zone = prefs.timeZone && isValidTimeZone(prefs.timeZone) ? prefs.timeZone : f.organizationTimeZone;
-  if (!insideQuietHours(f.now, prefs.quietHours, zone)) return { action: 'send' };
+  if (!inQuietHours(f.now, prefs.quietHours, zone)) return { action: 'send' };
   const until = quietHoursEnd(f.now, prefs.quietHours, zone);
   if (f.notAfter && until.getTime() >= f.notAfter.getTime()) return { action: 'block', reason: 'expired_in_quiet_hours' };
   return { action: 'defer', until, timeZone: zone };

@@ -4,7 +4,7 @@ import {
   classifyOutbound,
   decideSend,
   DEFAULT_CONTACT_PREFERENCES,
-  insideQuietHours,
+  inQuietHours,
   invalidContactPreferences,
   preferenceChanges,
   quietHoursEnd,
@@ -19,17 +19,17 @@ const end = (now: string, quiet: { start: string; end: string }, zone = NY) => q
 
 describe('quiet hours', () => {
   it('reads a window that wraps midnight on the local wall clock', () => {
-    expect(insideQuietHours(at('2026-01-11T02:30:00Z'), NIGHT, NY)).toBe(true); // 21:30 EST
-    expect(insideQuietHours(at('2026-01-11T01:59:00Z'), NIGHT, NY)).toBe(false); // 20:59
-    expect(insideQuietHours(at('2026-01-11T12:59:00Z'), NIGHT, NY)).toBe(true); // 07:59
-    expect(insideQuietHours(at('2026-01-11T13:00:00Z'), NIGHT, NY)).toBe(false); // 08:00: the end is not quiet
-    expect(insideQuietHours(at('2026-01-11T02:30:00Z'), null, NY)).toBe(false);
+    expect(inQuietHours(at('2026-01-11T02:30:00Z'), NIGHT, NY)).toBe(true); // 21:30 EST
+    expect(inQuietHours(at('2026-01-11T01:59:00Z'), NIGHT, NY)).toBe(false); // 20:59
+    expect(inQuietHours(at('2026-01-11T12:59:00Z'), NIGHT, NY)).toBe(true); // 07:59
+    expect(inQuietHours(at('2026-01-11T13:00:00Z'), NIGHT, NY)).toBe(false); // 08:00: the end is not quiet
+    expect(inQuietHours(at('2026-01-11T02:30:00Z'), null, NY)).toBe(false);
   });
 
   it('reads a window inside one day', () => {
     const lunch = { start: '12:00', end: '13:30' };
-    expect(insideQuietHours(at('2026-01-11T17:00:00Z'), lunch, NY)).toBe(true); // 12:00 EST
-    expect(insideQuietHours(at('2026-01-11T18:30:00Z'), lunch, NY)).toBe(false); // 13:30
+    expect(inQuietHours(at('2026-01-11T17:00:00Z'), lunch, NY)).toBe(true); // 12:00 EST
+    expect(inQuietHours(at('2026-01-11T18:30:00Z'), lunch, NY)).toBe(false); // 13:30
     expect(end('2026-01-11T17:10:00Z', lunch)).toBe('2026-01-11T18:30:00.000Z');
   });
 
@@ -87,9 +87,9 @@ describe('quiet hours', () => {
           const q = { start, end: finish };
           const r = quietHoursEnd(now, q, zone);
           expect(r.getTime()).toBeGreaterThanOrEqual(now.getTime());
-          expect(insideQuietHours(r, q, zone)).toBe(false);
-          for (let t = now.getTime(); t < r.getTime(); t += 7 * 60_000) expect(insideQuietHours(new Date(t), q, zone)).toBe(true);
-          if (r.getTime() > now.getTime()) expect(insideQuietHours(new Date(r.getTime() - 60_000), q, zone)).toBe(true);
+          expect(inQuietHours(r, q, zone)).toBe(false);
+          for (let t = now.getTime(); t < r.getTime(); t += 7 * 60_000) expect(inQuietHours(new Date(t), q, zone)).toBe(true);
+          if (r.getTime() > now.getTime()) expect(inQuietHours(new Date(r.getTime() - 60_000), q, zone)).toBe(true);
         },
       ),
       { numRuns: 150 },

@@ -4,6 +4,7 @@ export * from './time.ts';
 export * from './preferences.ts';
 export * from './waitlist.ts';
 export * from './policy.ts';
+export * from './quiet-hours.ts';
 export * from './reminders.ts';
 export * from './messages.ts';
 export * from './replies.ts';

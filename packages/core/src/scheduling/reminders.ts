@@ -1,5 +1,6 @@
 import type { QuietHours } from './policy.ts';
-import { addLocalDays, minutesOfTime, zonedParts, zonedTimeToInstant } from './time.ts';
+import { inQuietHours, quietHoursEnd } from './quiet-hours.ts';
+import { addLocalDays, zonedParts, zonedTimeToInstant } from './time.ts';
 
 /**
  * Reminder planning: when each reminder of an appointment goes out. Pure, so the rules (and
@@ -11,22 +12,6 @@ export function reminderKind(offsetMinutes: number): string {
   if (offsetMinutes % 1440 === 0) return `${offsetMinutes / 1440}d`;
   if (offsetMinutes % 60 === 0) return `${offsetMinutes / 60}h`;
   return `${offsetMinutes}m`;
-}
-
-export function inQuietHours(instant: Date, quiet: QuietHours | null, timeZone: string): boolean {
-  if (!quiet) return false;
-  const from = minutesOfTime(quiet.start);
-  const to = minutesOfTime(quiet.end);
-  if (from === to) return false;
-  const m = zonedParts(instant, timeZone).minuteOfDay;
-  return from < to ? m >= from && m < to : m >= from || m < to;
-}
-
-/** The first instant after `instant` at which quiet hours end. */
-function quietEndAfter(instant: Date, quiet: QuietHours, timeZone: string): Date {
-  const today = zonedParts(instant, timeZone).date;
-  const candidate = zonedTimeToInstant(today, quiet.end, timeZone);
-  return candidate.getTime() > instant.getTime() ? candidate : zonedTimeToInstant(addLocalDays(today, 1), quiet.end, timeZone);
 }
 
 /** The last moment before the quiet hours containing `instant` began, less a small margin. */
@@ -77,7 +62,7 @@ export function planReminders(input: ReminderPlanInput): PlannedReminder[] {
     let dueAt = due;
     let adjusted: PlannedReminder['adjusted'] = 'none';
     if (input.quietHours && inQuietHours(due, input.quietHours, input.timeZone)) {
-      const later = quietEndAfter(due, input.quietHours, input.timeZone);
+      const later = quietHoursEnd(due, input.quietHours, input.timeZone);
       const earlier = beforeQuietStart(due, input.quietHours, input.timeZone);
       const minLead = Math.max(30, offset / 2) * 60_000;
       if (start - later.getTime() >= minLead) {
@@ -115,6 +100,6 @@ export type SendDecision = { action: 'send' } | { action: 'defer'; until: Date }
 export function sendDecision(now: Date, visitStart: Date, quiet: QuietHours | null, timeZone: string): SendDecision {
   if (now.getTime() >= visitStart.getTime()) return { action: 'skip', reason: 'visit_started' };
   if (!quiet || !inQuietHours(now, quiet, timeZone)) return { action: 'send' };
-  const until = quietEndAfter(now, quiet, timeZone);
+  const until = quietHoursEnd(now, quiet, timeZone);
   return until.getTime() < visitStart.getTime() ? { action: 'defer', until } : { action: 'skip', reason: 'quiet_hours' };
 }

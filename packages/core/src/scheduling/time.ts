@@ -87,7 +87,8 @@ export function zonedParts(instant: Date, timeZone: string): ZonedParts {
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (New York in winter: −5 h). */
-function offsetAt(instantMs: number, timeZone: string): number {
+/** The zone's UTC offset at an instant, in ms (wall clock minus UTC). */
+export function offsetAt(instantMs: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(instantMs))) parts[p.type] = p.value;
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
