@@ -10,7 +10,7 @@ import { caseAlerts } from '../src/store/schema-assistant.ts';
 import { routingOffers } from '../src/store/schema-routing.ts';
 import { appointments, slots } from '../src/store/schema-scheduling.ts';
 import { cases, chatSessions, departments, events, interactions, messages, organizations, staff } from '../src/store/schema.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, widgetFocus } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // The virtual assistant end to end, in real Chromium (issue 5): a patient types in the
@@ -72,16 +72,6 @@ const WORDS = {
   en: { launcher: 'Chat with us', sent: 'Sent', assistant: 'Virtual assistant', message: 'Your message' },
   es: { launcher: 'Chatee con nosotros', sent: 'Enviado', assistant: 'Asistente virtual', message: 'Su mensaje' },
 } as const;
-
-/** What has focus inside the widget's shadow root (class, id or tag); null when focus is elsewhere. */
-function widgetFocus(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const host = document.querySelector('[data-carethread-widget]');
-    const inner = host?.shadowRoot?.activeElement as HTMLElement | null | undefined;
-    if (document.activeElement !== host || !inner) return null;
-    return inner.id || inner.className || inner.tagName.toLowerCase();
-  });
-}
 
 /** Opens the clinic's page and the widget with the keyboard only: Tab to the launcher, Enter. */
 async function openChat(lang: 'en' | 'es'): Promise<Chat> {

@@ -5,6 +5,7 @@ import twilio from 'twilio';
 import { DEMO_PHONE_NUMBER, auditedRouteList } from '../src/index.ts';
 import { outbox } from '../src/store/schema.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { hiddenField, PortalVisitor } from './helpers/portal.ts';
 import { SCRIPT_MARKER, changedTables, describeFailure, fuzzParams, fuzzTimeout, hostileString, tableSnapshotter, watchErrorLogs, type TableSnapshot } from './helpers/fuzz.ts';
 
 // Issue 6 point 8, the channel edges that face the public: Twilio's SMS and voice webhooks (signed
@@ -206,32 +207,12 @@ describe('hostile input: Twilio webhooks', () => {
 // The patient portal.
 // ---------------------------------------------------------------------------------------------
 
-/** A browser stand-in that keeps cookies. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-
-  async request(method: 'GET' | 'POST', url: string, body?: string, extraCookie?: string) {
-    const jar = [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
-    if (extraCookie) jar.push(extraCookie);
-    const res = await h.app.inject({
-      method,
-      url,
-      headers: { ...(jar.length ? { cookie: jar.join('; ') } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(body !== undefined ? { payload: body } : {}),
-    });
-    const raw = res.headers['set-cookie'];
-    for (const c of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-      const [pair, ...attrs] = c.split(';');
-      const at = pair!.indexOf('=');
-      const name = pair!.slice(0, at);
-      if (attrs.some((a) => /^\s*max-age=0$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, decodeURIComponent(pair!.slice(at + 1)));
-    }
-    return res;
+/** The portal visitor of these tests (helpers/portal.ts). */
+class Visitor extends PortalVisitor {
+  constructor() {
+    super(h.app);
   }
 }
-
-const hiddenField = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? null;
 
 describe('hostile input: the patient portal', () => {
   let signedIn: Visitor;

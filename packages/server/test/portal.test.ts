@@ -5,6 +5,7 @@ import { addEndpoint } from '../src/index.ts';
 import { messagesWithBody, outboxRows, queryRows } from './helpers/sql.ts';
 import { portalCodeAddressIndex } from '../src/store/blind-indexes.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { hiddenField, PortalVisitor } from './helpers/portal.ts';
 
 let h: Harness;
 let clock = Date.parse('2026-11-02T14:00:00Z');
@@ -42,42 +43,17 @@ async function latestCodeFor(address: string): Promise<{ code: string; channel: 
   return { code: /(\d{6})/.exec(row!.payload.text)![1]!, channel: row!.channel, payload: row!.payload };
 }
 
-/** A browser stand-in: keeps cookies between requests like a real one. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  lastSetCookies: string[] = [];
-
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = {};
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await h.app.inject({ method, url, headers, ...(form ? { payload: new URLSearchParams(form).toString() } : {}) });
-    const raw = res.headers['set-cookie'];
-    this.lastSetCookies = Array.isArray(raw) ? raw : raw ? [raw] : [];
-    for (const c of this.lastSetCookies) {
-      const [pair, ...attrs] = c.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      const value = decodeURIComponent(pair!.slice(eq + 1));
-      if (attrs.some((a) => /^\s*max-age=0$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-  get(url: string) {
-    return this.request('GET', url);
-  }
-  post(url: string, form: Record<string, string>) {
-    return this.request('POST', url, form);
+/** The portal visitor of these tests (helpers/portal.ts). */
+class Visitor extends PortalVisitor {
+  constructor() {
+    super(h.app);
   }
 }
 
 function hidden(html: string, name: string, after = 0): string {
-  const re = new RegExp(`name="${name}" value="([^"]*)"`, 'g');
-  re.lastIndex = after;
-  const m = re.exec(html);
-  if (!m) throw new Error(`no hidden field ${name}`);
-  return m[1]!;
+  const value = hiddenField(html, name, after);
+  if (value === null) throw new Error(`no hidden field ${name}`);
+  return value;
 }
 
 /** The hidden fields of the form that posts about `caseId` ("" for the new-request form). */

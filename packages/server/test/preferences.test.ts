@@ -9,6 +9,7 @@ import { cases, departments, events, outbox, staff } from '../src/store/schema.t
 import { contactPreferences } from '../src/store/schema-consent.ts';
 import { auditLog } from '../src/store/schema-audit.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { hiddenField, PortalVisitor } from './helpers/portal.ts';
 
 // Issue 6 point 6: patient contact preferences, enforced by the outbox at send time, changed
 // through the API (audited), on PGlite and PostgreSQL.
@@ -459,36 +460,24 @@ describe('language', () => {
   });
 });
 
-/** A browser stand-in for the portal: keeps its cookies between requests. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = {};
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await h.app.inject({ method, url, headers, ...(form ? { payload: new URLSearchParams(form).toString() } : {}) });
-    const raw = res.headers['set-cookie'];
-    for (const c of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-      const [pair, ...attrs] = c.split(';');
-      const i = pair!.indexOf('=');
-      if (attrs.some((a) => /^\s*max-age=0$/i.test(a))) this.cookies.delete(pair!.slice(0, i));
-      else this.cookies.set(pair!.slice(0, i), decodeURIComponent(pair!.slice(i + 1)));
-    }
-    return res;
+/** The portal visitor of these tests (helpers/portal.ts). */
+class Visitor extends PortalVisitor {
+  constructor() {
+    super(h.app);
   }
 }
-const hiddenField = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+const field = (html: string, name: string) => hiddenField(html, name)!;
 
 /** Signs the patient in to the portal by SMS code, as a browser would. */
 async function portalSignIn(phone: string): Promise<Visitor> {
   const v = new Visitor();
   const page = await v.request('GET', '/portal?org=demo&lang=en');
-  expect((await v.request('POST', '/portal/sign-in?org=demo&lang=en', { csrf: hiddenField(page.body, 'csrf'), address: phone, birthDate: '' })).statusCode).toBe(303);
+  expect((await v.request('POST', '/portal/sign-in?org=demo&lang=en', { csrf: field(page.body, 'csrf'), address: phone, birthDate: '' })).statusCode).toBe(303);
   // Sealed columns are read through Drizzle and matched here, never compared in SQL.
   const recent = await h.database.db.select({ to: outbox.toAddress, payload: outbox.payload }).from(outbox).where(eq(outbox.organizationId, h.organizationId)).orderBy(desc(outbox.id)).limit(20);
   const code = /(\d{6})/.exec(String(recent.find((r) => r.to === phone && r.payload.purpose === 'portal_code')!.payload.text))![1]!;
   const verify = await v.request('GET', '/portal/verify?org=demo&lang=en');
-  expect((await v.request('POST', '/portal/verify?org=demo&lang=en', { csrf: hiddenField(verify.body, 'csrf'), code })).statusCode).toBe(303);
+  expect((await v.request('POST', '/portal/verify?org=demo&lang=en', { csrf: field(verify.body, 'csrf'), code })).statusCode).toBe(303);
   return v;
 }
 
@@ -507,7 +496,7 @@ describe('patient portal and SMS keywords', () => {
     expect(page.body).toContain('<legend>Text messages (SMS)</legend>');
     expect(page.body).toContain('<label for="timeZone">');
     expect(page.body).toContain('<label for="quietStart">');
-    const csrf = hiddenField(page.body, 'csrf');
+    const csrf = field(page.body, 'csrf');
 
     // Bad times: 400, the errors named and linked, nothing stored.
     const bad = await v.request('POST', '/portal/preferences?org=demo&lang=en', { csrf, 'channel-sms': 'yes', quietStart: '25:00', quietEnd: '', timeZone: 'Mars/Base' });

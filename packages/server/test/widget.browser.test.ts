@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { eq, sql } from 'drizzle-orm';
 import { schema } from '../src/index.ts';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { launchChromium, screenshotPath, widgetFocus } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 
@@ -26,16 +26,6 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 820 }, locale: 'en-US', timezoneId: 'America/New_York' });
   const page = await context.newPage();
   return { context, page };
-}
-
-/** What has focus inside the widget's shadow root: its class, id or tag; null when focus is elsewhere. */
-function widgetFocus(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const host = document.querySelector('[data-carethread-widget]');
-    const inner = host?.shadowRoot?.activeElement as HTMLElement | null | undefined;
-    if (document.activeElement !== host || !inner) return null;
-    return inner.id || inner.className || inner.tagName.toLowerCase();
-  });
 }
 
 /** Tabs through the page until the widget's launcher has focus, as a keyboard user would. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium, headless. The flags keep it off the network (it has none here) and let it
@@ -25,4 +25,14 @@ export function screenshotPath(name: string): string {
   const dir = process.env.CARETHREAD_SCREENSHOTS === '1' ? DOCS_SCREENSHOTS : join(tmpdir(), 'carethread-screenshots');
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
+}
+
+/** What has focus inside the chat widget's shadow root (its id, class or tag); null when focus is elsewhere. */
+export function widgetFocus(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const host = document.querySelector('[data-carethread-widget]');
+    const inner = host?.shadowRoot?.activeElement as HTMLElement | null | undefined;
+    if (document.activeElement !== host || !inner) return null;
+    return inner.id || inner.className || inner.tagName.toLowerCase();
+  });
 }
