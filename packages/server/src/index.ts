@@ -10,8 +10,7 @@ import { createServices, type Services } from './pipeline/context.ts';
 import { RealtimeHub } from './realtime.ts';
 import { migrateDatabase, openDatabase, type Database } from './store/db.ts';
 import { getOrganizationBySlug } from './store/orgs.ts';
-import { useMasterSecret } from './store/field-crypto.ts';
-import { followKeyRotations, resealAll, syncDataKeys } from './store/key-rotation.ts';
+import { followKeyRotations, resealAll, sealingPending, syncDataKeys } from './store/key-rotation.ts';
 import { settingsFromEnv } from './settings.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { twilioSmsTransport } from './channels/twilio/sms.ts';
@@ -130,15 +129,19 @@ export async function openConfiguredDatabase(config: CarethreadConfig, log: (lin
       log('row-level security does not wall API requests: the role carethread_app is missing or this login may not take it on (see docs/security.md)');
     }
     const secret = loadSecret(config.dataDir);
-    useMasterSecret(secret);
-    await syncDataKeys(database, secret);
-    let last = '';
-    const sweep = await resealAll(database, ({ table, done }) => {
-      if (done % 5000 === 0 || table !== last) log(`encrypting stored ${table}: ${done} rows`);
-      last = table;
-    });
-    const sealed = Object.values(sweep.resealed).reduce((a, b) => a + b, 0);
-    if (sealed > 0) log(`sealed ${sealed} rows of PHI under the active data key`);
+    // Only the first start after encryption was switched on seals what was stored before it.
+    const pending = await sealingPending(database);
+    await syncDataKeys(database, secret, { recordChecks: !pending });
+    if (pending) {
+      let last = '';
+      const sweep = await resealAll(database, ({ table, done }) => {
+        if (done % 5000 === 0 || table !== last) log(`encrypting stored ${table}: ${done} rows`);
+        last = table;
+      });
+      const sealed = Object.values(sweep.resealed).reduce((a, b) => a + b, 0);
+      if (sealed > 0) log(`sealed ${sealed} rows of PHI under the active data key`);
+      await syncDataKeys(database, secret);
+    }
     return { database, secret };
   } catch (err) {
     await database.close();

@@ -6,6 +6,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import { syntheticPatients } from '@carethread/core';
 import { runKeys } from '../../cli/src/commands/keys.ts';
 import { decryptField, encryptField, ENCRYPTED_COLUMNS, KeyMismatch, resealAll, syncDataKeys, valuesPerKey } from '../src/index.ts';
+import { sealingPending } from '../src/store/key-rotation.ts';
 import * as core from '../src/store/schema.ts';
 import * as assistantSchema from '../src/store/schema-assistant.ts';
 import * as careSchema from '../src/store/schema-care.ts';
@@ -153,6 +154,10 @@ describe('field-level encryption at rest', () => {
     const body = Buffer.from(parts[3]!, 'base64url');
     body[0] = body[0]! ^ 1;
     expect(() => decryptField('messages.body', [...parts.slice(0, 3), body.toString('base64url')].join('$'))).toThrow(/does not open/);
+  });
+
+  it('sweeps on the first start only: once the key checks are recorded, a start has nothing to seal', async () => {
+    expect(await sealingPending(h.database)).toBe(false);
   });
 
   it('refuses to start with another master secret', async () => {

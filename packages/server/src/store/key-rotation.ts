@@ -47,7 +47,7 @@ async function query(database: Database, statement: ReturnType<typeof sql>): Pro
  * made from, and installs the active one. A process started with another CARETHREAD_SECRET
  * stops here, before it writes a value nobody could open.
  */
-export async function syncDataKeys(database: Database, master: string): Promise<string> {
+export async function syncDataKeys(database: Database, master: string, options: { recordChecks?: boolean } = {}): Promise<string> {
   let keys = await database.db.select().from(dataKeys);
   if (keys.length === 0) {
     await database.db.insert(dataKeys).values({ id: INITIAL_KEY_ID, status: 'active', activatedAt: new Date().toISOString() }).onConflictDoNothing();
@@ -55,7 +55,9 @@ export async function syncDataKeys(database: Database, master: string): Promise<
   }
   for (const k of keys) {
     const expected = keyCheck(master, k.id);
-    if (k.check === null) await database.db.update(dataKeys).set({ check: expected }).where(eq(dataKeys.id, k.id));
+    if (k.check === null) {
+      if (options.recordChecks !== false) await database.db.update(dataKeys).set({ check: expected }).where(eq(dataKeys.id, k.id));
+    }
     else if (k.check !== expected) {
       throw new KeyMismatch(
         'The master secret (CARETHREAD_SECRET, or the secret file in the data directory) is not the one this database was encrypted with; refusing to start rather than write values nobody could read.',
@@ -65,6 +67,16 @@ export async function syncDataKeys(database: Database, master: string): Promise<
   const active = keys.find((k) => k.status === 'active') ?? keys[0]!;
   configureFieldEncryption(master, active.id);
   return active.id;
+}
+
+/**
+ * True until a start has sealed what was stored before encryption and recorded the key checks
+ * (openConfiguredDatabase records them only after its sweep, so an interrupted sweep runs again).
+ * Every later start skips the sweep: it would scan every encrypted table for nothing.
+ */
+export async function sealingPending(database: Database): Promise<boolean> {
+  const keys = await database.db.select({ check: dataKeys.check }).from(dataKeys);
+  return keys.length === 0 || keys.some((k) => k.check === null);
 }
 
 /** Re-reads the active key whenever a rotation (in any process) announces one. */
@@ -145,41 +157,7 @@ async function fillIndexes(database: Database, out: SweepResult): Promise<void> 
   // Plaintext markers: a phone (+), an email (@) or a blocking key (kind:value) never appear in
   // an index, which is base64url.
   const plain = (column: string) => sql`(${sql.identifier(column)} like '%@%' or ${sql.identifier(column)} like '+%' or ${sql.identifier(column)} like '%:%')`;
-  for (;;) {
-    const rows = await query(database, sql`select id::text as id, kind, value from identities where value_index is null limit ${BATCH}`);
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const value = decryptField('identities.value', String(r.value));
-      await database.db.execute(sql`update identities set value_index = ${identifierIndex(String(r.kind), value)} where id = ${r.id}::uuid`);
-    }
-    count('identities', rows.length);
-  }
-  for (;;) {
-    const rows = await query(database, sql`select id::text as id, contact_kind, contact_value from interactions where contact_index is null and contact_value is not null and contact_kind is not null limit ${BATCH}`);
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const value = decryptField('interactions.contact_value', String(r.contact_value));
-      await database.db.execute(sql`update interactions set contact_index = ${identifierIndex(String(r.contact_kind), value)} where id = ${r.id}::uuid`);
-    }
-    count('interactions', rows.length);
-  }
-  for (;;) {
-    const rows = await query(
-      database,
-      sql`select id::text as id, given_name, family_name, birth_date from patients
-          where (birth_date is not null and birth_date_index is null) or ((given_name is not null or family_name is not null) and name_index is null) limit ${BATCH}`,
-    );
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const open = (c: string) => (r[c] === null ? null : decryptField(`patients.${c}`, String(r[c])));
-      const idx = patientIndexes({ givenName: open('given_name'), familyName: open('family_name'), birthDate: open('birth_date') });
-      const names = idx.nameIndex ?? [];
-      await database.db.execute(
-        sql`update patients set birth_date_index = ${idx.birthDateIndex}, name_index = ${sql.raw('ARRAY[')}${names.length ? sql.join(names.map((t) => sql`${t}`), sql`, `) : sql``}${sql.raw(']::text[]')} where id = ${r.id}::uuid`,
-      );
-    }
-    count('patients', rows.length);
-  }
+  /** Until `select` finds nothing: each row it finds is rewritten by `update`, so it is not found again. */
   const rekey = async (name: string, select: ReturnType<typeof sql>, update: (r: Row) => ReturnType<typeof sql>) => {
     for (;;) {
       const rows = await query(database, select);
@@ -188,6 +166,29 @@ async function fillIndexes(database: Database, out: SweepResult): Promise<void> 
       count(name, rows.length);
     }
   };
+  await rekey(
+    'identities',
+    sql`select id::text as id, kind, value from identities where value_index is null limit ${BATCH}`,
+    (r) => sql`update identities set value_index = ${identifierIndex(String(r.kind), decryptField('identities.value', String(r.value)))} where id = ${r.id}::uuid`,
+  );
+  await rekey(
+    'interactions',
+    sql`select id::text as id, contact_kind, contact_value from interactions where contact_index is null and contact_value is not null and contact_kind is not null limit ${BATCH}`,
+    (r) =>
+      sql`update interactions set contact_index = ${identifierIndex(String(r.contact_kind), decryptField('interactions.contact_value', String(r.contact_value)))} where id = ${r.id}::uuid`,
+  );
+  await rekey(
+    'patients',
+    sql`select id::text as id, given_name, family_name, birth_date from patients
+        where (birth_date is not null and birth_date_index is null) or ((given_name is not null or family_name is not null) and name_index is null) limit ${BATCH}`,
+    (r) => {
+      const open = (c: string) => (r[c] === null ? null : decryptField(`patients.${c}`, String(r[c])));
+      const idx = patientIndexes({ givenName: open('given_name'), familyName: open('family_name'), birthDate: open('birth_date') });
+      // An empty array, never null, for a name without letters: the row must not be found again.
+      const names = idx.nameIndex ?? [];
+      return sql`update patients set birth_date_index = ${idx.birthDateIndex}, name_index = ${sql.raw('ARRAY[')}${names.length ? sql.join(names.map((t) => sql`${t}`), sql`, `) : sql``}${sql.raw(']::text[]')} where id = ${r.id}::uuid`;
+    },
+  );
   await rekey(
     'patient_blocks',
     sql`select organization_id::text as org, key, patient_id::text as patient from patient_blocks where key like '%:%' limit ${BATCH}`,
