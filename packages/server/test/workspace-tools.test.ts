@@ -38,7 +38,8 @@ async function register(p: { givenName: string; familyName: string; birthDate: s
 let staffId: string;
 
 beforeAll(async () => {
-  h = await createHarness({ patients: 20 });
+  // The services' clock stands just after the last fixed instant the tests write at.
+  h = await createHarness({ patients: 20, now: T0 + 12 * 60 * 60_000 });
   const staff = await rows<{ id: string }>(sql`select id from staff where organization_id = ${h.organizationId} and name = 'Alex Rivera'`);
   staffId = staff[0]!.id;
 });

@@ -63,9 +63,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { patients?: number; seed?: number } = {}): Promise<Harness> {
+/**
+ * A clock for services under test that starts at a fixed instant and moves on with real time,
+ * so timeouts and waits behave as usual while every date the code computes is the same on
+ * whatever day the suite runs. Tests that write data at fixed instants must run the code at
+ * a fixed "now" too: facts go stale, codes expire and slots pass by the calendar.
+ */
+export function clockFrom(start: string | number | Date): () => Date {
+  const origin = new Date(start).getTime();
+  if (!Number.isFinite(origin)) throw new Error(`clockFrom: not an instant: ${String(start)}`);
+  const began = performance.now();
+  return () => new Date(origin + Math.round(performance.now() - began));
+}
+
+export async function createHarness(options: { patients?: number; seed?: number; now?: string | number | Date } = {}): Promise<Harness> {
   const { database, url, cleanup } = await testDatabase();
-  const services = createServices(database, 'test-secret');
+  const services = createServices(database, 'test-secret', options.now === undefined ? {} : { now: clockFrom(options.now) });
   await syncDataKeys(database, 'test-secret');
   const { organizationId } = await database.db.transaction((tx) => seedOrganization(tx, { patients: options.patients ?? 50, seed: options.seed }));
   const { token } = await ensureAdminToken(database.db, organizationId);
