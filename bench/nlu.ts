@@ -5,12 +5,12 @@
 // the cheapest thing that still reads a message for its request.
 
 import { performance } from 'node:perf_hooks';
-import { createUnderstanding, loadChallenge, loadCorpora } from '@carethread/assistant';
+import { createUnderstanding, loadCorpora, loadUrgentSet } from '@carethread/assistant';
 import { classifyRequestType } from '@carethread/core';
 import { fmt, latencies, note, round, type BenchOutcome } from './measure.ts';
 
 export interface NluSizes {
-  /** Messages timed (taken from the shipped corpora and challenge set, both languages). */
+  /** Messages timed (taken from the shipped corpora and the urgent set, both languages). */
   messages: number;
 }
 
@@ -31,7 +31,7 @@ export async function nluBenchmark(sizes: NluSizes): Promise<BenchOutcome> {
   const started = performance.now();
   const engine = await createUnderstanding();
   const startupMs = performance.now() - started;
-  const texts = spread([...loadCorpora(), ...loadChallenge()].map((u) => u.text), Math.max(1, sizes.messages));
+  const texts = spread([...loadCorpora(), ...loadUrgentSet()].map((u) => u.text), Math.max(1, sizes.messages));
   const ctx = { timeZone: 'America/New_York', referenceTime: '2025-03-12T15:00:00Z', departments: ['Cardiology', 'Pediatrics'], providers: ['Dr. Ana Núñez'] };
   note(`[nlu] trained on ${engine.trainedOn} utterances in ${Math.round(startupMs)} ms; timing ${texts.length} messages`);
 

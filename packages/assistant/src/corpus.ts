@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Language } from '@carethread/core';
 import { isIntent, type Intent } from './intents.ts';
 
@@ -73,21 +73,82 @@ function loadCheckSet(file: string): LabelledUtterance[] {
 }
 
 /**
- * The challenge set (`corpus/challenge.json`), written after the first corpora to check the
- * figures on text nobody tuned against. Never trained on.
+ * The current intent blind set (`corpus/blind/intents-<date>.json`, the newest): written by
+ * someone who had not seen the rules, the corpora or the model, after the last training
+ * round. Never trained on, never tuned against: read only its totals. Each round retires it
+ * (merges it into the corpora) and a fresh one takes its place.
  */
-export function loadChallenge(): LabelledUtterance[] {
-  return loadCheckSet('challenge.json');
+export function loadBlind(): LabelledUtterance[] {
+  const file = newestBlind('intents');
+  return file ? loadCheckSet(`blind/${file}`) : [];
+}
+
+/** An urgent-triage blind item: an emergency (`urgent`) or an alarming-looking routine message. */
+export interface UrgentBlindItem {
+  language: Language;
+  label: 'urgent' | 'routine';
+  /** Urgent: the catalogue category the author meant; routine: the kind of look-alike. */
+  category: string;
+  voice?: string;
+  text: string;
+}
+
+/** The current urgent-triage blind set (`corpus/blind/urgent-<date>.json`, the newest), same rules as loadBlind. */
+export function loadUrgentBlind(): UrgentBlindItem[] {
+  const file = newestBlind('urgent');
+  if (!file) return [];
+  const document = JSON.parse(readFileSync(new URL(`../corpus/blind/${file}`, import.meta.url), 'utf8')) as { items?: unknown };
+  if (!Array.isArray(document.items)) throw new CorpusError(`corpus/blind/${file}: "items" must be a list`);
+  return document.items.map((raw, i) => {
+    const { language, label, category, voice, text } = (raw ?? {}) as Record<string, unknown>;
+    if ((language !== 'en' && language !== 'es') || (label !== 'urgent' && label !== 'routine') || typeof category !== 'string' || typeof text !== 'string' || !text.trim()) {
+      throw new CorpusError(`corpus/blind/${file}: item ${i} needs language, label (urgent|routine), category and text`);
+    }
+    return { language, label, category, text, ...(typeof voice === 'string' ? { voice } : {}) };
+  });
+}
+
+/** The newest `<kind>-<date>.json` in corpus/blind (dates sort as text), or null. */
+function newestBlind(kind: string): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(new URL('../corpus/blind/', import.meta.url));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const mine = names.filter((n) => n.startsWith(`${kind}-`) && n.endsWith('.json')).sort();
+  return mine.at(-1) ?? null;
 }
 
 /**
- * The current blind set (`corpus/blind.json`): written by someone who has not seen the
- * corpora, after the last training round and before its result is looked at. Never trained
- * on, never tuned against: read only its totals. Each round retires it (merges it into the
- * corpora) and a new one takes its place, so it may be absent ([]) between the two.
+ * The urgent-symptoms set (`corpus/urgent.json`): emergencies in every catalogue category
+ * and language (positives) and alarming-looking routine messages (negatives). The rules'
+ * tests require every positive flagged and no negative; the urgent detector trains on it
+ * together with the corpora. Never a measure of either: the blind sets are.
  */
-export function loadBlind(): LabelledUtterance[] {
-  return loadCheckSet('blind.json');
+export interface UrgentSetItem {
+  language: Language;
+  text: string;
+  urgent: boolean;
+  /** Positives: the catalogue category. */
+  category?: string;
+  /** Negatives: why it is not urgent (negated, historical, treatment, idiom, routine). */
+  why?: string;
+}
+
+export function loadUrgentSet(): UrgentSetItem[] {
+  const url = new URL('../corpus/urgent.json', import.meta.url);
+  const document = JSON.parse(readFileSync(url, 'utf8')) as { positives?: unknown; negatives?: unknown };
+  if (!Array.isArray(document.positives) || !Array.isArray(document.negatives)) throw new CorpusError('corpus/urgent.json: "positives" and "negatives" must be lists');
+  const read = (raw: unknown, urgent: boolean, i: number): UrgentSetItem => {
+    const { language, text, category, why } = (raw ?? {}) as Record<string, unknown>;
+    if ((language !== 'en' && language !== 'es') || typeof text !== 'string' || !text.trim()) {
+      throw new CorpusError(`corpus/urgent.json: ${urgent ? 'positive' : 'negative'} ${i} needs language (en|es) and text`);
+    }
+    return { language, text, urgent, ...(typeof category === 'string' ? { category } : {}), ...(typeof why === 'string' ? { why } : {}) };
+  };
+  return [...document.positives.map((r, i) => read(r, true, i)), ...document.negatives.map((r, i) => read(r, false, i))];
 }
 
 /** Every shipped utterance in every language. */

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Language } from '@carethread/core';
-import { CORPUS_LANGUAGES, loadBlind, loadChallenge, loadCorpora, splitCorpus, type LabelledUtterance } from './corpus.ts';
+import { CORPUS_LANGUAGES, loadBlind, loadCorpora, loadUrgentBlind, splitCorpus, type LabelledUtterance, type UrgentBlindItem } from './corpus.ts';
 import { INTENTS, type Intent } from './intents.ts';
-import { createUnderstanding, type UnderstandingEngine } from './understand.ts';
+import { createUnderstanding, defaultUrgentExamples, DETECTOR_NURSE, type UnderstandingEngine } from './understand.ts';
 
 /**
  * `carethread nlu eval`: train on the training split, classify the held-out split through
@@ -36,16 +36,32 @@ export interface LanguageReport {
   confusions: Confusion[];
 }
 
+export interface UrgentReport {
+  urgent_n: number;
+  routine_n: number;
+  /** Urgent messages raised at all: emergency guidance or the nurse line. The figure that matters. */
+  recall: number;
+  /** Urgent messages given emergency guidance (not only the nurse line). */
+  emergency_recall: number;
+  /** The same, by each detector alone (rules; the trained detector at the nurse threshold). */
+  rules_recall: number;
+  detector_recall: number;
+  /** Routine look-alikes raised (emergency or nurse line): the cost of recall. */
+  routine_flagged: number;
+  /** Recall per category the author meant. */
+  per_category: Record<string, { n: number; recall: number }>;
+}
+
 export interface EvalReport {
   held_out_every: number;
   trained_on: number;
   startup_ms: number;
   /** Held-out split of the corpora. */
   languages: Partial<Record<Language, LanguageReport>>;
-  /** A separate set written after the corpora and never used for training or tuning. */
-  challenge?: Partial<Record<Language, LanguageReport>>;
-  /** The current blind set (`corpus/blind.json`), never looked at item by item; absent while it is being replaced. */
+  /** The current intent blind set (`corpus/blind/intents-*.json`), never looked at item by item. */
   blind?: Partial<Record<Language, LanguageReport>>;
+  /** Urgent triage on the current urgent blind set (`corpus/blind/urgent-*.json`). */
+  urgent_blind?: Partial<Record<Language, UrgentReport>>;
   /** Median milliseconds of one classify() over the held-out utterances. */
   median_classify_ms: number;
 }
@@ -124,10 +140,10 @@ function byLanguage(rows: Scored[]): Partial<Record<Language, LanguageReport>> {
 export interface EvaluateOptions {
   /** Corpus to split (default: the shipped corpora). */
   corpus?: readonly LabelledUtterance[];
-  /** Challenge set (default: the shipped one; pass [] to skip). */
-  challenge?: readonly LabelledUtterance[];
-  /** Blind set (default: `corpus/blind.json` if it exists; pass [] to skip). */
+  /** Intent blind set (default: the newest `corpus/blind/intents-*.json`; pass [] to skip). */
   blind?: readonly LabelledUtterance[];
+  /** Urgent blind set (default: the newest `corpus/blind/urgent-*.json`; pass [] to skip). */
+  urgentBlind?: readonly UrgentBlindItem[];
 }
 
 export interface CrossValidationReport {
@@ -159,7 +175,8 @@ export async function crossValidate(options: { folds?: number; corpus?: readonly
   });
   const rows: Scored[] = [];
   for (let f = 0; f < folds; f++) {
-    const engine = await createUnderstanding({ examples: train.filter((_, i) => foldOf[i] !== f), warm: false });
+    const examples = train.filter((_, i) => foldOf[i] !== f);
+    const engine = await createUnderstanding({ examples, urgentExamples: defaultUrgentExamples(examples), warm: false });
     const scored = await run(engine, train.filter((_, i) => foldOf[i] === f));
     for (const r of scored) if (r.predicted !== r.item.intent) options.onMiss?.(r.item, r.predicted);
     rows.push(...scored);
@@ -174,23 +191,57 @@ export async function crossValidate(options: { folds?: number; corpus?: readonly
   return { folds, n: rows.length, accuracy, confusions };
 }
 
+/** Scores urgent triage: raised (emergency or nurse line) against the author's label. */
+export async function scoreUrgent(engine: UnderstandingEngine, items: readonly UrgentBlindItem[]): Promise<Partial<Record<Language, UrgentReport>>> {
+  const out: Partial<Record<Language, UrgentReport>> = {};
+  for (const language of CORPUS_LANGUAGES) {
+    const mine = items.filter((i) => i.language === language);
+    if (!mine.length) continue;
+    const rows: Array<{ item: UrgentBlindItem; raised: boolean; emergency: boolean; rules: boolean; detector: boolean }> = [];
+    for (const item of mine) {
+      const c = await engine.classify(item.text);
+      const raised = c.urgent.urgent || c.urgent.nurseReview === true;
+      rows.push({ item, raised, emergency: c.urgent.urgent, rules: c.urgent.urgent && c.urgent.source === 'rules', detector: (c.urgent.detector ?? 0) >= DETECTOR_NURSE });
+    }
+    const urgent = rows.filter((r) => r.item.label === 'urgent');
+    const routine = rows.filter((r) => r.item.label === 'routine');
+    const share = (xs: typeof rows, f: (r: (typeof rows)[number]) => boolean) => (xs.length ? round(xs.filter(f).length / xs.length) : 0);
+    const per_category: Record<string, { n: number; recall: number }> = {};
+    for (const category of [...new Set(urgent.map((r) => r.item.category))].sort()) {
+      const rs = urgent.filter((r) => r.item.category === category);
+      per_category[category] = { n: rs.length, recall: share(rs, (r) => r.raised) };
+    }
+    out[language] = {
+      urgent_n: urgent.length,
+      routine_n: routine.length,
+      recall: share(urgent, (r) => r.raised),
+      emergency_recall: share(urgent, (r) => r.emergency),
+      rules_recall: share(urgent, (r) => r.rules),
+      detector_recall: share(urgent, (r) => r.detector),
+      routine_flagged: share(routine, (r) => r.raised),
+      per_category,
+    };
+  }
+  return out;
+}
+
 export async function evaluate(options: EvaluateOptions = {}): Promise<EvalReport> {
   const { train, heldOut } = splitCorpus(options.corpus ?? loadCorpora());
-  const engine = await createUnderstanding({ examples: train });
+  const engine = await createUnderstanding({ examples: train, urgentExamples: defaultUrgentExamples(train) });
   const timings: number[] = [];
   const rows = await run(engine, heldOut, timings);
-  const challengeItems = options.challenge ?? loadChallenge();
-  const challenge = challengeItems.length ? byLanguage(await run(engine, challengeItems)) : undefined;
   const blindItems = options.blind ?? loadBlind();
   const blind = blindItems.length ? byLanguage(await run(engine, blindItems)) : undefined;
+  const urgentItems = options.urgentBlind ?? loadUrgentBlind();
+  const urgent_blind = urgentItems.length ? await scoreUrgent(engine, urgentItems) : undefined;
   const sorted = timings.sort((a, b) => a - b);
   return {
     held_out_every: 5,
     trained_on: engine.trainedOn,
     startup_ms: engine.startupMs,
     languages: byLanguage(rows),
-    ...(challenge ? { challenge } : {}),
     ...(blind ? { blind } : {}),
+    ...(urgent_blind ? { urgent_blind } : {}),
     median_classify_ms: sorted.length ? round(sorted[Math.floor(sorted.length / 2)]!, 3) : 0,
   };
 }

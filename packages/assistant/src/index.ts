@@ -10,6 +10,8 @@ export {
   type Understanding,
   type UnderstandingEngine,
   type UrgentResult,
+  defaultUrgentExamples,
+  DETECTOR_NURSE,
 } from './understand.ts';
 export {
   HybridIntentClassifier,
@@ -18,11 +20,12 @@ export {
   type IntentClassifier,
   type IntentScore,
 } from './classifier.ts';
-export { assessUrgency, URGENT_CATEGORIES, URGENT_GUIDANCE, type UrgentAssessment, type UrgentCategory, type UrgentGuidance, type UrgentMatch } from './urgent.ts';
+export { assessUrgency, URGENT_CATALOGUE, URGENT_CATEGORIES, URGENT_GUIDANCE, type CatalogueEntry, type UrgentAssessment, type UrgentCategory, type UrgentGuidance, type UrgentMatch } from './urgent.ts';
+export { UrgentDetector, type UrgentExample } from './urgent-model.ts';
 export { ruleIntent, type RuleHit } from './rules.ts';
 export { extractEntities, ENTITY_TYPES, type Entity, type EntityContext, type EntityType, type NamedThing, type DateTimeKind } from './entities/index.ts';
 export { chooseLanguage, type LanguageChoice } from './language.ts';
 export { detectFrustration, SentimentScorer, type Frustration, type Sentiment, type SentimentLabel } from './sentiment.ts';
-export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus, type LabelledUtterance } from './corpus.ts';
-export { crossValidate, evaluate, scoreLanguage, type Confusion, type CrossValidationReport, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
+export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadCorpora, loadCorpus, loadUrgentBlind, loadUrgentSet, parseCorpus, splitCorpus, type LabelledUtterance, type UrgentBlindItem, type UrgentSetItem } from './corpus.ts';
+export { crossValidate, evaluate, scoreLanguage, scoreUrgent, type UrgentReport, type Confusion, type CrossValidationReport, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
 export * from './dialogue/index.ts';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FactName, Language, RequestType } from '@carethread/core';
 import { HybridIntentClassifier, MIN_CONFIDENCE, type IntentClassification, type IntentClassifier, type IntentScore } from './classifier.ts';
-import { loadCorpora, type LabelledUtterance } from './corpus.ts';
+import { loadCorpora, loadUrgentSet, type LabelledUtterance } from './corpus.ts';
 import { extractEntities, type Entity, type NamedThing } from './entities/index.ts';
 import { findDateTimes } from './entities/datetime.ts';
 import { safeTimeZone } from './entities/time-zone.ts';
@@ -10,6 +10,7 @@ import { chooseLanguage } from './language.ts';
 import { ruleIntent } from './rules.ts';
 import { detectFrustration, SentimentScorer, type Sentiment } from './sentiment.ts';
 import { assessUrgency, type UrgentAssessment, type UrgentCategory, type UrgentGuidance } from './urgent.ts';
+import { UrgentDetector, type UrgentExample } from './urgent-model.ts';
 
 export interface UnderstandContext {
   /** The patient's known language: used when the text itself gives no evidence ("ok", "👍"). */
@@ -29,14 +30,22 @@ export interface UnderstandContext {
 
 export interface UrgentResult {
   urgent: boolean;
-  /** `unspecified` when only the trained model, not a rule, saw an emergency. */
+  /** The catalogue category the rules found. */
   category?: UrgentCategory | 'unspecified';
   /** The patient's words that triggered it. */
   matched?: string;
   /** Which kind of organisation guidance applies (emergency number, crisis line, poison control). */
   guidance?: UrgentGuidance;
   categories?: Array<UrgentCategory | 'unspecified'>;
+  /** rules: a red-flag pattern; model: the intent model or the urgent detector, with no rule. */
   source?: 'rules' | 'model';
+  /**
+   * Not an emergency the rules name, but the urgent detector is not sure it is routine: the
+   * message goes to the nurse line (guidance `nurse_line`) instead of routine handling.
+   */
+  nurseReview?: boolean;
+  /** The urgent detector's probability (0..1), for audit and evaluation. */
+  detector?: number;
   /** Symptoms mentioned but negated or in the past ("no chest pain", "stroke in 2019"). */
   suppressed?: Array<{ category: UrgentCategory; text: string; reason: 'negated' | 'historical' }>;
 }
@@ -81,12 +90,30 @@ export interface CreateUnderstandingOptions {
   examples?: readonly LabelledUtterance[];
   /** A classifier to train instead of the default nlp.js + linear hybrid. */
   classifier?: IntentClassifier;
+  /** Examples for the urgent detector (default: the shipped corpora, urgent_symptoms against the rest, plus corpus/urgent.json). */
+  urgentExamples?: readonly UrgentExample[];
   /** Run the date recognizers once so the first patient does not pay their start-up (default true). */
   warm?: boolean;
 }
 
-/** A model-only emergency needs at least this confidence to raise the urgent flag. */
+/** The intent model's urgent_symptoms needs at least this confidence to send a message to the nurse line. */
 const MODEL_URGENT_CONFIDENCE = 0.6;
+/**
+ * The urgent detector's threshold (docs/urgent-catalogue.md, chosen by cross-validation on
+ * the training material, never on a blind set): at or above it, a message no rule flags goes
+ * to the nurse line. The detector alone never gives emergency guidance: it cannot read
+ * negation ("estoy embarazada y no me duele la cabeza"), so it asks a nurse instead. Recall
+ * comes first: a nurse reading a routine message costs minutes, a missed emergency much more.
+ */
+export const DETECTOR_NURSE = 0.25;
+
+/** The detector's default training material: every corpus utterance and the urgent set. */
+export function defaultUrgentExamples(corpora: readonly LabelledUtterance[]): UrgentExample[] {
+  return [
+    ...corpora.map((u) => ({ text: u.text, language: u.language, urgent: u.intent === 'urgent_symptoms' })),
+    ...loadUrgentSet().map((u) => ({ text: u.text, language: u.language, urgent: u.urgent })),
+  ];
+}
 
 function rounded(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -130,6 +157,10 @@ export async function createUnderstanding(options: CreateUnderstandingOptions = 
   const classifier = options.classifier ?? new HybridIntentClassifier();
   const examples = options.examples ?? loadCorpora();
   await classifier.train(examples);
+  const detector = new UrgentDetector();
+  // The detector learns from the shipped material whatever the intent model is given, unless
+  // told otherwise (evaluation passes the training split only).
+  detector.train(options.urgentExamples ?? defaultUrgentExamples(loadCorpora()));
   const sentiment = new SentimentScorer();
   await sentiment.init();
   if (options.warm !== false) {
@@ -155,7 +186,17 @@ export async function createUnderstanding(options: CreateUnderstandingOptions = 
     if (urgency.urgent) {
       return { ...base, intent: 'urgent_symptoms', confidence: 1, requestType: INTENT_REQUEST_TYPE.urgent_symptoms, source: 'urgent_rules', alternatives: [], urgent: fromRules(urgency) };
     }
-    const urgent = fromRules(urgency);
+    let detected = 0;
+    try {
+      detected = detector.probability(text);
+    } catch {
+      detected = 0;
+    }
+    // A symptom the rules read as denied or past ("no chest pain", "stroke in 2019") stays quiet:
+    // the detector sees the same words and cannot tell.
+    const quiet = !!urgency.suppressed?.length;
+    const review = !quiet && detected >= DETECTOR_NURSE;
+    const urgent: UrgentResult = { ...fromRules(urgency), detector: rounded(detected), ...(review ? { nurseReview: true, guidance: 'nurse_line' as const } : {}) };
 
     const rule = ruleIntent(text);
     if (rule) {
@@ -177,12 +218,11 @@ export async function createUnderstanding(options: CreateUnderstandingOptions = 
     let { intent, confidence } = { intent: c.intent, confidence: rounded(c.confidence) };
     let result = urgent;
     if (intent === 'urgent_symptoms') {
-      if (urgency.suppressed?.length || c.confidence < MODEL_URGENT_CONFIDENCE) {
-        // The rules read the symptom as negated or past, or the model is unsure: not urgent.
-        ({ intent, confidence } = nonUrgent(c));
-      } else {
-        result = { ...urgent, urgent: true, category: 'unspecified', guidance: 'emergency', categories: ['unspecified'], source: 'model' };
-      }
+      // The model alone gives no emergency guidance (only the reviewed rules do): unless the
+      // rules read the symptom as denied or past, a confident model sends the message to the
+      // nurse line, and the request is read as the model's next best intent.
+      if (!quiet && c.confidence >= MODEL_URGENT_CONFIDENCE) result = { ...urgent, nurseReview: true, guidance: 'nurse_line', source: 'model' };
+      ({ intent, confidence } = nonUrgent(c));
     }
     const alternatives = c.ranking.filter((r) => r.intent !== intent).slice(0, 3).map((r) => ({ intent: r.intent, score: rounded(r.score) }));
     return { ...base, intent, confidence, requestType: INTENT_REQUEST_TYPE[intent], source: 'model', alternatives, urgent: result };

@@ -1,4 +1,5 @@
 import { foldAligned } from './text.ts';
+import { SEVERITY, URGENT_GUIDANCE, type UrgentCategory, type UrgentGuidance } from './urgent-catalogue.ts';
 
 /**
  * Urgent symptoms, found by rules that run before any model. A message that describes an
@@ -23,59 +24,7 @@ import { foldAligned } from './text.ts';
  * "tengo dolor de pecho" and "TENGO DOLOR DE PÉCHO" read the same.
  */
 
-export const URGENT_CATEGORIES = [
-  'cardiac',
-  'stroke',
-  'respiratory',
-  'bleeding',
-  'mental_health',
-  'poisoning',
-  'allergic',
-  'unresponsive',
-  'seizure',
-  'obstetric',
-  'trauma',
-  'infant_fever',
-] as const;
-export type UrgentCategory = (typeof URGENT_CATEGORIES)[number];
-
-/**
- * Which kind of guidance fits a category; the organisation configures the words and numbers
- * (e.g. emergency → "call 911", crisis_line → "call or text 988", poison_control →
- * "call 1-800-222-1222").
- */
-export type UrgentGuidance = 'emergency' | 'crisis_line' | 'poison_control';
-
-export const URGENT_GUIDANCE: Readonly<Record<UrgentCategory, UrgentGuidance>> = {
-  cardiac: 'emergency',
-  stroke: 'emergency',
-  respiratory: 'emergency',
-  bleeding: 'emergency',
-  mental_health: 'crisis_line',
-  poisoning: 'poison_control',
-  allergic: 'emergency',
-  unresponsive: 'emergency',
-  seizure: 'emergency',
-  obstetric: 'emergency',
-  trauma: 'emergency',
-  infant_fever: 'emergency',
-};
-
-/** When several categories match, the first in this order is reported (and guided). */
-const SEVERITY: readonly UrgentCategory[] = [
-  'unresponsive',
-  'respiratory',
-  'cardiac',
-  'stroke',
-  'allergic',
-  'bleeding',
-  'seizure',
-  'obstetric',
-  'infant_fever',
-  'trauma',
-  'poisoning',
-  'mental_health',
-];
+export { URGENT_CATALOGUE, URGENT_CATEGORIES, URGENT_GUIDANCE, type CatalogueEntry, type UrgentCategory, type UrgentGuidance } from './urgent-catalogue.ts';
 
 export interface UrgentMatch {
   category: UrgentCategory;
@@ -332,7 +281,6 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\b(?:car|motorcycle|bike|motorbike)\s+(?:accident|crash|wreck)\b`],
   ['trauma', String.raw`\bhit\s+by\s+a\s+(?:car|truck|bus|vehicle)\b`],
   ['trauma', String.raw`\b(?:gunshot|gun\s+shot|been\s+shot|got\s+shot|was\s+shot|stabbed|stab\s+wound)\b`],
-  ['trauma', String.raw`\b(?:severe|bad|major|serious|big)\s+burns?\b`],
   ['trauma', String.raw`\b(?:hit|banged|struck|fell\s+on)\s+(?:${WHO}\s+)?head\s+(?:\w+\s+){0,5}(?:passed\s+out|vomit\w*|throwing\s+up|confus\w*|bleed\w*|unconscious|knocked\s+out)`],
   ['trauma', String.raw`\bhead\s+injury\b`],
   // A fall followed by confusion, vomiting or drowsiness: a head injury until proven otherwise.
@@ -343,12 +291,81 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
   ['trauma', String.raw`\batropell\w*`],
   ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|acuchill\w*)\b`],
-  ['trauma', String.raw`\bquemadura\w*\s+(?:muy\s+)?(?:grave|graves|severa|severas|fuerte|fuertes)\b`],
   ['trauma', String.raw`\b(?:golpe\s+(?:muy\s+)?fuerte\s+en\s+la\s+cabeza|traumatismo\s+craneal)\b`],
 
   // --- fever in a young infant (the fever itself is the match, so "no fever" is negated) ---
   ['infant_fever', String.raw`(?<=${YOUNG_INFANT}\s+(?:\S+\s+){0,10}?)${FEVER}`],
   ['infant_fever', String.raw`${FEVER}(?=\s+(?:\S+\s+){0,6}?(?:in\s+|en\s+)?(?:my|our|the|mi|el|nuestro)\s+${YOUNG_INFANT})`],
+
+  // --- more ways people describe the same emergencies -------------------------------------
+  // Arterial bleeding: blood that spurts, squirts, gushes or pumps.
+  ['bleeding', String.raw`\b(?:blood\s+(?:is\s+|was\s+|keeps\s+)?(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*|shoot\w*)|(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*|shoot\w*)\s+(?:out\s+)?blood|bleed\w*\s+(?:\w+\s+)?(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*))\b`],
+  ['bleeding', String.raw`\b(?:sangre\s+(?:\w+\s+)?(?:a\s+chorros|a\s+borbotones|brota|chorrea|sale\s+y\s+sale|no\s+(?:para|deja\s+de\s+salir))|chorro\s+de\s+sangre|brota\w*\s+sangre|sangra\w*\s+a\s+borbotones)\b`],
+  // A child named by age ("my 2 year old", "mi niña de 3 años") who got into medicine.
+  ['poisoning', String.raw`\b(?:\d{1,2}|one|two|three|four|five|six)[\s-]*(?:years?|yrs?|months?|mo)[\s-]*old\s+(?:[\w']+\s+){0,2}(?:swallowed|ate|drank|got\s+into|chewed|popped)\s+(?:[\w']+\s+){0,4}(?:pills?|tablets?|meds|medicine|medication|vitamins|gummies|pods?|detergent|batter\w*|magnets?|bleach|cleaner)\b`],
+  ['poisoning', String.raw`\b(?:de\s+(?:\d{1,2}|un|uno|dos|tres|cuatro|cinco)\s+(?:anos?|anitos?|meses)|chiquit\w*|chamac\w*|bebe|nene|nena|escuincl\w*|huerc\w*|nin[oa]s?|hij[oa]s?|niet[oa]s?)\s+(?:\w+\s+){0,4}(?:se\s+)?(?:trago|comio|bebio|mastico|metio\s+a\s+la\s+boca)\s+(?:\w+\s+){0,5}(?:pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|pilas?|imanes?|cloro|detergente|jabon)\b`],
+  ['poisoning', String.raw`\b(?:swallowed|ate|took|got\s+into)\s+(?:some\s+of\s+|a\s+few\s+of\s+|one\s+of\s+|two\s+of\s+)?(?:someone'?s|somebody'?s|(?:his|her|my|the)\s+(?:grand(?:ma|pa|mother|father)|mom|mother|dad|father|aunt|uncle|sister|brother|neighbor)'?s?)\s+(?:\w+\s+){0,2}(?:pills?|tablets?|meds|medicine|medication|gummies)\b`],
+  ['poisoning', String.raw`\bcarbon\s+monoxide\b|\bco\s+(?:alarm|detector)\s+(?:is\s+|went\s+)?(?:going\s+off|beeping|off)|\bmonoxido\s+de\s+carbono\b`],
+  // Stroke told by a relative in Spanish: "no se le entiende", "le cuesta hablar", "se le trabó la lengua".
+  ['stroke', String.raw`\b(?:no\s+se\s+le\s+entiende|no\s+le\s+(?:entiendo|entendemos)\s+(?:nada\s+|lo\s+que\s+dice)|(?:le|me)\s+cuesta\s+(?:mucho\s+)?hablar|se\s+(?:le|me)\s+trab\w*\s+la\s+lengua|lengua\s+trabada|(?:la\s+)?boca\s+(?:se\s+(?:le|me)\s+)?(?:fue|va|hizo)\s+(?:para\s+|hacia\s+)?(?:un\s+)?lado)\b`],
+  ['stroke', String.raw`\b(?:no\s+(?:puede|puedo)\s+(?:levantar|mover|sentir)\s+(?:\w+\s+){0,2}(?:brazo|pierna|mano)|(?:brazo|pierna|mano)\s+(?:\w+\s+)?(?:no\s+(?:le|me)\s+responde|dormid[ao]\s+(?:y|de\s+repente)|sin\s+fuerza))\b`],
+  // Confusion that comes on suddenly (delirium) is an emergency on its own (NHS "call 999").
+  ['stroke', String.raw`\b(?:suddenly|all\s+of\s+a\s+sudden)\s+(?:\w+\s+){0,3}(?:very\s+|really\s+|so\s+)?(?:confused|not\s+making\s+sense|doesn'?t\s+know\s+(?:who|where))|\bde\s+repente\s+(?:\w+\s+){0,3}(?:muy\s+)?(?:confundid\w*|no\s+(?:sabe|reconoce)\s+(?:donde|quien|a\s+nadie))\b`],
+
+  // --- sepsis (alone; with fever or infection see PAIRED below) ----------------------------
+  ['sepsis', String.raw`\b(?:sepsis|septic\w*|septicemi\w*|septicemia)\b`],
+  ['sepsis', String.raw`\b(?:mottled|blotchy\s+(?:blue|purple|grey|gray))\s+(?:\w+\s+)?(?:skin|legs|knees|arms)\b|\bskin\s+(?:is\s+|looks\s+)?(?:mottled|blotchy\s+(?:blue|purple|grey|gray))\b`],
+  ['sepsis', String.raw`\bpiel\s+(?:\w+\s+)?(?:marmore\w*|jaspead\w*|moteada)\b`],
+
+  // --- diabetic emergencies ---------------------------------------------------------------
+  ['diabetic', String.raw`\b(?:dka|ketoacidosis|cetoacidosis|diabetic\s+(?:coma|emergency|shock)|insulin\s+(?:shock|reaction)|coma\s+diabetico|choque\s+(?:de\s+)?insulin\w*)\b`],
+  // A reading in the danger zone: under 55 mg/dL or a meter that says LO; over 450 or HI.
+  ['diabetic', String.raw`\b(?:sugar|sugars|glucose|bg|bs|reading|meter|glucometer|azucar|glucosa|glicemia|glucemia|glucometro|medidor)\s+(?:\w+\s+){0,4}?(?:is\s+|was\s+|at\s+|of\s+|esta\s+en\s+|en\s+|de\s+|dice\s+|says\s+|reads\s+|marca\s+|salio\s+|=\s*|:\s*)?(?:[1-4]\d|5[0-4]|lo|low\s+lo|[4-9][5-9]\d|[5-9]\d\d|hi)\b(?![.,:]?\d)(?!\s*(?:years?|anos|mins?|minutes|minutos|units?|unidades|%|lbs?|kg|pounds|libras|am\b|pm\b|a\.m|p\.m|o'?clock|hrs?\b|hours?|horas|days?|dias|weeks?|semanas|de\s+la|tablets?|pills?|mg\b))`],
+
+  // --- burns ------------------------------------------------------------------------------
+  ['burns', String.raw`\b(?:severe|bad|major|serious|big|large|huge|deep|terrible|awful|third[\s-]degree|2nd[\s-]degree|second[\s-]degree|3rd[\s-]degree)\s+burns?\b`],
+  ['burns', String.raw`\b(?:chemical|electrical|electric)\s+burns?\b|\belectrocut\w*|\b(?:got|was|been)\s+(?:badly\s+)?(?:shocked|zapped)\s+by\s+(?:an?\s+|the\s+)?(?:outlet|wire|power\s+line|socket)\b`],
+  ['burns', String.raw`\b(?:boiling|scalding|hot|burning)\s+(?:\w+\s+)?(?:oil|grease|water|soup|coffee|tea|wax)\s+(?:\w+\s+){0,4}?(?:all\s+over|over\s+(?:his|her|my|their|the|(?:him|her|my|them|your)sel(?:f|ves))|on\s+(?:his|her|my|their)\s+(?:face|chest|body|back|legs?|arms?|belly|stomach|neck)|spilled|splashed|poured|fell|tipped|landed)`],
+  ['burns', String.raw`\b(?:spilled|splashed|poured|tipped|knocked)\s+(?:\w+\s+){0,3}(?:boiling|scalding|hot|burning)\s+(?:\w+\s+)?(?:oil|grease|water|soup|coffee|tea|wax)\b`],
+  ['burns', String.raw`\bburn\w*\s+(?:\w+\s+){0,3}(?:covers?|covering|all\s+over|whole|entire|half\s+(?:of\s+)?(?:his|her|my))\s+(?:\w+\s+)?(?:face|chest|back|arm|leg|body|belly|hand)\b`],
+  ['burns', String.raw`\b(?:skin|blisters?)\s+(?:\w+\s+){0,2}(?:peeling\s+off|came\s+off|coming\s+off|(?:is|looks|went|turned)\s+(?:white|black|charred|leathery)|the\s+size\s+of)\b`],
+  ['burns', String.raw`\bquemadura\w*\s+(?:muy\s+)?(?:grave|graves|severa|severas|fuerte|fuertes|grande|grandes|enorme|extensa|profunda|profundas|de\s+tercer\s+grado|de\s+segundo\s+grado|quimica|electrica)\b`],
+  ['burns', String.raw`\b(?:se|me|le|nos)\s+(?:quemo|queme|cayo|echo|derramo|tiro|volteo)\s+(?:\w+\s+){0,4}(?:aceite|agua|caldo|sopa|cafe|manteca)\s+(?:\w+\s+)?(?:hirviendo|caliente|ardiendo)\b`],
+  ['burns', String.raw`\b(?:aceite|agua|caldo|manteca)\s+(?:hirviendo|caliente|ardiendo)\s+(?:\w+\s+){0,4}?(?:encima|sobre|en\s+(?:la|el|su|mi|todo|toda)\s+(?:cara|pecho|cuerpo|espalda|pierna|brazo|panza|barriga))`],
+  ['burns', String.raw`\b(?:electrocut\w*|descarga\s+electrica)\b|\bse\s+(?:le\s+)?(?:cae|cayo|esta\s+cayendo)\s+la\s+piel\b`],
+
+  // --- meningitis (alone; the stiff neck with fever is PAIRED below) ------------------------
+  ['meningitis', String.raw`\bmeningit\w*`],
+  ['meningitis', String.raw`\b(?:rash|spots|dots)\s+(?:\w+\s+){0,4}(?:doesn'?t|does\s+not|won'?t|didn'?t|did\s+not|not|don'?t|do\s+not)\s+(?:fade|go\s+away|disappear|blanch|turn\s+white)\s+(?:\w+\s+){0,3}(?:glass|press\w*|push\w*)`],
+  ['meningitis', String.raw`\b(?:glass|tumbler)\s+test\b|\bnon[\s-]?blanching\b|\bpetechi\w*`],
+  ['meningitis', String.raw`\b(?:manchas|ronchas|puntitos|sarpullido|erupcion)\s+(?:\w+\s+){0,4}no\s+(?:se\s+)?(?:quitan?|desaparecen?|borran?|blanquean?|van)\s+(?:\w+\s+){0,3}(?:vaso|presion\w*|aprieto|aprietas|apretar)`],
+];
+
+/**
+ * Two signs that are each ordinary on their own and an emergency together, each judged for
+ * negation and history by itself: sepsis (an infection or fever with confusion, a racing
+ * heart, fast breathing, no urine), severe hypoglycaemia (a low sugar with shaking, sweating
+ * or confusion), meningitis (a stiff neck with fever, rash or a headache that hates light),
+ * a fall or head knock with vomiting or confusion.
+ */
+/** Confused as a symptom, not "confused about my bill". */
+const CONFUSED = String.raw`(?:confus\w*|confundid\w*)\b(?!\s+(?:about|by|with|on|as\s+to|why|what|how|if|whether|over|con|sobre|por|de\s+(?:que|como|por)|acerca))`;
+
+const FEVER_OR_INFECTION = String.raw`(?:fever\w*|febrile|temp(?:erature)?\s+(?:of\s+|is\s+)?(?:10[1-6]|3[89]|4[01])|chills|rigors|infect\w*|uti\b|pneumonia|cellulitis|fiebre|calentura|escalofrios|infecci\w*|infectad\w*|pulmonia|neumonia|(?:after|since|from)\s+(?:\w+\s+){0,2}(?:surgery|operation|hospital|c-section|chemo)|(?:despues|desde)\s+(?:de\s+)?(?:la\s+|su\s+|mi\s+)?(?:cirugia|operacion|hospital|cesarea|quimio))`;
+const SEPSIS_SIGN = String.raw`(?:${CONFUSED}|disorient\w*|delirious|out\s+of\s+it|not\s+making\s+(?:any\s+)?sense|doesn'?t\s+know\s+where|slurr\w*|(?:heart|pulse|heartbeat)\s+(?:is\s+)?(?:racing|pounding|really\s+fast|so\s+fast|very\s+fast|going\s+(?:really\s+|so\s+|very\s+)?fast|(?:at|of|is)\s+1[3-9]\d)|(?:breathing|panting)\s+(?:really\s+|so\s+|very\s+)?(?:fast|hard|quick)|(?:hasn'?t|has\s+not|haven'?t|not|no)\s+(?:peed|urinated|pee|peeing|urine)|shaking\s+(?:uncontrollably|all\s+over|so\s+bad)|(?:can'?t|cannot)\s+stop\s+shaking|desorientad\w*|delira\w*|no\s+sabe\s+(?:donde|quien|que\s+dia)|no\s+tiene\s+sentido\s+lo\s+que\s+dice|dice\s+cosas\s+sin\s+sentido|(?:corazon|pulso)\s+(?:\w+\s+){0,2}(?:muy\s+)?(?:rapido|acelerad\w*|a\s+mil)|respira\w*\s+(?:muy\s+)?(?:rapido|agitad\w*)|no\s+(?:ha\s+)?orina\w*|no\s+ha\s+hecho\s+pipi|tiembla\w*\s+(?:sin\s+parar|mucho|todo)|no\s+(?:para|deja)\s+de\s+temblar)`;
+const LOW_SUGAR = String.raw`(?:(?:blood\s+)?(?:sugar|sugars|glucose|bg)\s+(?:\w+\s+){0,2}?(?:is\s+|was\s+|went\s+|dropped\s+|crashed\s+|keeps\s+)?(?:very\s+|really\s+|super\s+|so\s+)?(?:low|dropp\w*|crash\w*|tank\w*|bottom\w*)|low\s+(?:blood\s+)?(?:sugar|glucose)|hypo(?:glyc\w*)?\b|(?:azucar|glucosa)\s+(?:\w+\s+){0,2}?(?:muy\s+|bien\s+|super\s+)?(?:baja|bajo|bajisima)|(?:se\s+(?:me|le)\s+)?(?:bajo|bajon\s+de|bajada\s+de)\s+(?:el\s+|la\s+)?(?:azucar|glucosa)|hipoglucemi\w*)`;
+const HYPO_SIGN = String.raw`(?:${CONFUSED}|not\s+making\s+sense|out\s+of\s+it|slurr\w*|drowsy|can'?t\s+(?:wake|eat|swallow|drink|keep)|won'?t\s+(?:wake|eat|drink|respond)|pass\w*\s+out|faint\w*|seiz\w*|combative|acting\s+drunk|no\s+(?:puede|quiere)\s+(?:comer|tragar|tomar|despertar)|no\s+despierta|desmay\w*|convuls\w*|como\s+borrach\w*|no\s+responde|somnolient\w*|adormilad\w*)`;
+const STIFF_NECK = String.raw`(?:stiff\s+neck|neck\s+(?:is\s+)?(?:so\s+|really\s+|very\s+)?stiff|(?:can'?t|cannot|won'?t)\s+(?:bend|move|touch\s+(?:his|her|my)\s+chin\s+to)\s+(?:his|her|my|the)\s+(?:neck|chest)|cuello\s+(?:\w+\s+)?(?:rigid\w*|tieso|tiesa|duro|trabado)|no\s+(?:puede|puedo)\s+(?:doblar|bajar|mover)\s+(?:el|su|mi)\s+cuello)`;
+const MENINGEAL_COMPANION = String.raw`(?:fever\w*|temp(?:erature)?|rash|spots|light\s+hurts|(?:hates|hurts?|sensitive\s+to)\s+(?:the\s+)?light|headache|vomit\w*|fiebre|calentura|manchas|ronchas|sarpullido|(?:le|me)\s+molesta\s+la\s+luz|dolor\s+de\s+cabeza|vomit\w*)`;
+const FALL_OR_KNOCK = String.raw`(?:fell|fall(?:en)?|tripped|slipped|tumbled|knocked|hit\s+(?:his|her|my|their|the)\s+head|bumped\s+(?:his|her|my|their)\s+head|se\s+(?:cayo|cae|resbalo|tropezo|pego|golpeo)|me\s+(?:cai|cay[oó]|resbale|pegue|golpee)|(?:golpe|golpazo|trancazo|madrazo)\s+en\s+la\s+cabeza|caida)`;
+const HEAD_SIGN = String.raw`(?:vomit\w*|throw\w*\s+up|threw\s+up|puk\w*|${CONFUSED}|not\s+making\s+sense|doesn'?t\s+know\s+where|drowsy|so\s+sleepy|keeps?\s+falling\s+asleep|passed\s+out|knocked\s+out|blacked\s+out|seiz\w*|unequal\s+pupils|slurr\w*|devolvi\w*|desorientad\w*|no\s+sabe\s+(?:donde|quien)|muy\s+dormid\w*|se\s+(?:queda|esta\s+quedando)\s+dormid\w*|somnolient\w*|desmay\w*|perdio\s+el\s+conocimiento|convuls\w*|habla\s+raro)`;
+
+/** `within`: the second sign must come at most this many characters after the first. */
+const PAIRED: ReadonlyArray<{ category: UrgentCategory; first: RegExp; second: RegExp; within?: number }> = [
+  { category: 'sepsis', first: new RegExp(String.raw`\b${FEVER_OR_INFECTION}`, 'g'), second: new RegExp(String.raw`\b${SEPSIS_SIGN}`, 'g') },
+  { category: 'diabetic', first: new RegExp(String.raw`\b${LOW_SUGAR}`, 'g'), second: new RegExp(String.raw`\b${HYPO_SIGN}`, 'g') },
+  { category: 'meningitis', first: new RegExp(String.raw`\b${STIFF_NECK}`, 'g'), second: new RegExp(String.raw`\b${MENINGEAL_COMPANION}`, 'g') },
+  { category: 'trauma', first: new RegExp(String.raw`\b${FALL_OR_KNOCK}`, 'g'), second: new RegExp(String.raw`\b${HEAD_SIGN}`, 'g'), within: 160 },
 ];
 
 const COMPILED = RULES.map(([category, source]) => ({ category, re: new RegExp(source, 'g') }));
@@ -453,7 +470,11 @@ export function assessUrgency(text: string): UrgentAssessment {
 
   PREGNANCY.lastIndex = 0;
   ANY_BLEEDING.lastIndex = 0;
-  if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded) && !ANY_BLEEDING.test(folded)) return { urgent: false };
+  const anyPair = PAIRED.some((p) => {
+    p.first.lastIndex = 0;
+    return p.first.test(folded);
+  });
+  if (!ANY_RULE.test(folded) && !PREGNANCY.test(folded) && !ANY_BLEEDING.test(folded) && !anyPair) return { urgent: false };
   PREGNANCY.lastIndex = 0;
   const breaks = spansOf(CLAUSE_BREAK, folded).map((s) => s.end);
   const pseudo = spansOf(PSEUDO_NEGATION, folded);
@@ -476,6 +497,15 @@ export function assessUrgency(text: string): UrgentAssessment {
       const end = start + m[0].length;
       if (vetoes.some((v) => v.start <= start && end <= v.end)) continue;
       found.push(judge(category, start, end));
+    }
+  }
+
+  for (const { category, first, second, within } of PAIRED) {
+    const firsts = spansOf(first, folded).map((f) => judge(category, f.start, f.end)).filter((f) => !f.suppressed);
+    if (firsts.length === 0) continue;
+    for (const sign of spansOf(second, folded)) {
+      const near = firsts.some((f) => f.end <= sign.start ? within === undefined || sign.start - f.end <= within : within === undefined && f.start >= sign.end);
+      if (near) found.push(judge(category, sign.start, sign.end));
     }
   }
 

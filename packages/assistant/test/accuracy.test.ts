@@ -37,35 +37,37 @@ describe('held-out accuracy', () => {
 });
 
 /**
- * The never-trained sets: the honest figures (docs/assistant-nlu.md). The challenge floor
- * sits a few points under what was measured (96.2 % en / 98.1 % es after the last round; the
- * set is small, ±3–4 points). Never raise a floor by tuning against these sets' errors.
- *
- * The blind set (`corpus/blind.json`) is replaced every round and may be absent while a new
- * one is being written: its check runs only when the file exists, against a deliberately low
- * floor until the new set has been scored once (then set it a few points under that figure).
+ * The blind sets (`corpus/blind/`): written by someone who had not seen the rules, the
+ * corpora or the model, scored once, never tuned against. Their figures are printed with the
+ * test output. Each floor is the lower end of the 95 % Wilson interval of the score measured
+ * when the set was first scored (the measurement and the interval are in
+ * docs/assistant-nlu.md): a drop below it is more than the noise of a set this size.
  */
-const CHALLENGE_FLOOR = { en: 0.9, es: 0.92 } as const;
-// Scored on 2026-11-24: 95.0 % en / 87.9 % es.
-const BLIND_FLOOR = { en: 0.92, es: 0.84 } as const;
-const hasBlind = loadBlind().length > 0;
+// Scored 2026-12-07: intents 90.8 % en (n 328) / 93.9 % es (n 330); urgent raised 98.2 % en
+// (n 272) / 93.5 % es (n 279); routine look-alikes raised 18.5 % / 19.1 % (n 162 each).
+const BLIND_FLOOR = { en: 0.872, es: 0.908 } as const;
+const URGENT_RECALL_FLOOR = { en: 0.958, es: 0.9 } as const;
+/** Routine look-alikes raised: the ceiling is the upper end of the measured figure's interval. */
+const URGENT_ROUTINE_CEILING = { en: 0.252, es: 0.258 } as const;
 
 describe('accuracy on text never trained on', () => {
-  it('challenge set stays at or above its floor per language', () => {
-    for (const language of ['en', 'es'] as const) {
-      const r = report.challenge?.[language];
-      expect(r, `challenge ${language}`).toBeDefined();
-      expect(r!.n).toBeGreaterThanOrEqual(50);
-      expect(r!.accuracy, `challenge ${language}`).toBeGreaterThanOrEqual(CHALLENGE_FLOOR[language]);
-    }
+  it.each(['en', 'es'] as const)('intent blind set, %s, stays at or above its floor', (language) => {
+    const r = report.blind?.[language];
+    expect(r, `blind ${language}`).toBeDefined();
+    console.log(`intent blind set ${language}: accuracy ${(r!.accuracy * 100).toFixed(1)} % on ${r!.n} (floor ${(BLIND_FLOOR[language] * 100).toFixed(1)} %)`);
+    expect(r!.n).toBeGreaterThanOrEqual(250);
+    expect(r!.accuracy, `blind ${language}`).toBeGreaterThanOrEqual(BLIND_FLOOR[language]);
   });
 
-  it.skipIf(!hasBlind)('blind set, when present, stays at or above its floor per language', () => {
-    for (const language of ['en', 'es'] as const) {
-      const r = report.blind?.[language];
-      if (!r) continue; // a set written for one language only
-      expect(r.accuracy, `blind ${language}`).toBeGreaterThanOrEqual(BLIND_FLOOR[language]);
-    }
-    expect(report.blind).toBeDefined();
+  it.each(['en', 'es'] as const)('urgent triage on the blind set, %s: recall of emergencies and routine look-alikes raised', (language) => {
+    const r = report.urgent_blind?.[language];
+    expect(r, `urgent blind ${language}`).toBeDefined();
+    const missed = Object.entries(r!.per_category).filter(([, c]) => c.recall < 1).map(([k, c]) => `${k} ${(c.recall * 100).toFixed(0)} %`);
+    console.log(
+      `urgent triage blind set ${language}: ${(r!.recall * 100).toFixed(1)} % of ${r!.urgent_n} emergencies raised (floor ${(URGENT_RECALL_FLOOR[language] * 100).toFixed(1)} %; emergency guidance ${(r!.emergency_recall * 100).toFixed(1)} %, rules alone ${(r!.rules_recall * 100).toFixed(1)} %, detector alone ${(r!.detector_recall * 100).toFixed(1)} %); ${(r!.routine_flagged * 100).toFixed(1)} % of ${r!.routine_n} routine look-alikes raised (ceiling ${(URGENT_ROUTINE_CEILING[language] * 100).toFixed(1)} %)${missed.length ? `; under 100 %: ${missed.join(', ')}` : ''}`,
+    );
+    expect(r!.urgent_n).toBeGreaterThanOrEqual(200);
+    expect(r!.recall).toBeGreaterThanOrEqual(URGENT_RECALL_FLOOR[language]);
+    expect(r!.routine_flagged).toBeLessThanOrEqual(URGENT_ROUTINE_CEILING[language]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusError, HELD_OUT_EVERY, INTENTS, loadBlind, loadChallenge, loadCorpora, loadCorpus, parseCorpus, splitCorpus } from '../src/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { CorpusError, HELD_OUT_EVERY, INTENTS, loadBlind, loadCorpora, loadCorpus, loadUrgentBlind, loadUrgentSet, parseCorpus, splitCorpus } from '../src/index.ts';
+import { findLeaks, leakKey } from '../src/leak.ts';
 
 describe('the shipped corpora', () => {
   it('hold several hundred utterances per language for every intent', () => {
@@ -19,20 +21,41 @@ describe('the shipped corpora', () => {
     expect(all.some((i) => i.language === 'en' && /\b(?:quiero|necesito)\b/.test(i.text))).toBe(true);
   });
 
-  // The blind set is replaced every round (the old one is merged into the corpora), so it may
-  // be absent; when present it must be well formed and share nothing with what is trained on.
-  it('keep the blind set, when present, apart from the training data and the challenge set', () => {
-    const blind = loadBlind();
-    if (blind.length === 0) return;
-    const known = new Set([...loadCorpora(), ...loadChallenge()].map((i) => i.text.trim().toLowerCase()));
-    expect(blind.filter((c) => known.has(c.text.trim().toLowerCase()))).toEqual([]);
+});
+
+describe('blind sets stay blind', () => {
+  const known = [...loadCorpora().map((u) => u.text), ...loadUrgentSet().map((u) => u.text)];
+  const sources = readdirSync(new URL('../src/', import.meta.url), { recursive: true })
+    .filter((f) => String(f).endsWith('.ts'))
+    .map((f) => leakKey(readFileSync(new URL(`../src/${String(f)}`, import.meta.url), 'utf8')))
+    .join(' ');
+  const sets = { intents: loadBlind().map((b) => b.text), urgent: loadUrgentBlind().map((b) => b.text) };
+
+  it.each(Object.keys(sets))('%s: present, and no item equals or nearly equals training text', (name) => {
+    const texts = sets[name as keyof typeof sets];
+    expect(texts.length).toBeGreaterThanOrEqual(400);
+    expect(findLeaks(texts, known)).toEqual([]);
   });
 
-  it('keep the challenge set apart from the training data', () => {
-    const known = new Set(loadCorpora().map((i) => i.text.trim().toLowerCase()));
-    const challenge = loadChallenge();
-    expect(challenge.length).toBeGreaterThanOrEqual(100);
-    expect(challenge.filter((c) => known.has(c.text.trim().toLowerCase()))).toEqual([]);
+  it.each(Object.keys(sets))('%s: no item of four words or more is quoted in the rules or the code', (name) => {
+    const quoted = sets[name as keyof typeof sets].filter((t) => leakKey(t).split(' ').length >= 4 && sources.includes(leakKey(t)));
+    expect(quoted).toEqual([]);
+  });
+});
+
+describe('the leak check', () => {
+  it('sees through case, accents, punctuation, emoji and spacing', () => {
+    expect(findLeaks(['Necesito  una CITA!! 🙏'], ['necesito una cita']).map((l) => l.kind)).toEqual(['same']);
+    expect(findLeaks(['¿Cuándo es mi cita?'], ['cuando es mi cita']).map((l) => l.kind)).toEqual(['same']);
+  });
+
+  it('catches near-duplicates: a word changed in a long text, a typo in a short one', () => {
+    expect(findLeaks(['I need to reschedule my appointment with Dr. Lee for next Tuesday'], ['i need to reschedule my appointment with dr lee for next thursday'])).toHaveLength(1);
+    expect(findLeaks(['can i get a refil of my lisinopril'], ['can i get a refill of my lisinopril'])).toHaveLength(1);
+  });
+
+  it('leaves different texts alone', () => {
+    expect(findLeaks(['I need to cancel my appointment'], ['I need to book an appointment for my son next week', 'cancel'])).toEqual([]);
   });
 });
 

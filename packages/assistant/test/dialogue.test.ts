@@ -6,6 +6,7 @@ import {
   decide,
   DEFAULT_CRISIS_GUIDANCE,
   DEFAULT_EMERGENCY_GUIDANCE,
+  DEFAULT_NURSE_GUIDANCE,
   DEFAULT_POISON_GUIDANCE,
   initialDialogueState,
   parseChoice,
@@ -68,6 +69,18 @@ describe('dialogue policy', () => {
     expect(d.actions[0]).toMatchObject({ kind: 'ask', fact: 'medication' });
     const d2 = decide({ message: {} as MessageUnderstanding, state: d.state, facts: {}, assurance: 'verified', channel: 'webchat', settings, observation: { kind: 'known', fact: 'medication', value: 'metformin' } });
     expect(d2.actions[0]).toMatchObject({ kind: 'ask', fact: 'pharmacy' });
+  });
+
+  it('a message that may be urgent goes to the nurse line with the nurse-line words, not routine handling', async () => {
+    const message = await engine.understand('I need to book a check-up', REF);
+    const maybe = { ...message, urgent: { urgent: false, nurseReview: true, guidance: 'nurse_line' as const } };
+    const d = decide({ message: maybe, state: initialDialogueState(), facts: {}, assurance: 'matched', channel: 'webchat', settings });
+    expect(d.actions[0]).toMatchObject({ kind: 'urgent', guidance: 'nurse_line' });
+    expect(d.actions[1]).toMatchObject({ kind: 'say', text: DEFAULT_NURSE_GUIDANCE.en });
+    expect(d.actions.some((a) => a.kind === 'handoff' && a.reason === 'urgent')).toBe(true);
+    expect(d.actions.some((a) => a.kind === 'ask' || a.kind === 'effect')).toBe(false);
+    const custom = decide({ message: maybe, state: initialDialogueState(), facts: {}, assurance: 'matched', channel: 'webchat', settings: { ...settings, nurseGuidance: { en: 'Nurse line: 555-0100.', es: 'Enfermería: 555-0100.' } } });
+    expect(custom.actions[1]).toMatchObject({ kind: 'say', text: 'Nurse line: 555-0100.' });
   });
 
   it('urgent symptoms get the guidance at once and go to a person', async () => {

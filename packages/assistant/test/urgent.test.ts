@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assessUrgency, createUnderstanding, URGENT_CATEGORIES, URGENT_GUIDANCE, type UnderstandingEngine, type UrgentCategory } from '../src/index.ts';
+import { assessUrgency, createUnderstanding, URGENT_CATALOGUE, URGENT_CATEGORIES, URGENT_GUIDANCE, UrgentDetector, type UnderstandingEngine, type UrgentCategory } from '../src/index.ts';
 
 interface UrgentSet {
   positives: Array<{ language: string; category: UrgentCategory; text: string }>;
   negatives: Array<{ language: string; why: string; text: string }>;
 }
 
-const set = JSON.parse(readFileSync(new URL('./urgent-set.json', import.meta.url), 'utf8')) as UrgentSet;
+const set = JSON.parse(readFileSync(new URL('../corpus/urgent.json', import.meta.url), 'utf8')) as UrgentSet;
 
 describe('the urgent-symptoms set', () => {
   it('is big enough and covers both languages and every category', () => {
@@ -16,7 +16,11 @@ describe('the urgent-symptoms set', () => {
       expect(set.positives.filter((p) => p.language === language).length).toBeGreaterThanOrEqual(30);
       expect(set.negatives.filter((n) => n.language === language).length).toBeGreaterThanOrEqual(15);
     }
-    for (const category of URGENT_CATEGORIES) expect(set.positives.some((p) => p.category === category)).toBe(true);
+    // Every catalogue category in both languages.
+    for (const category of URGENT_CATEGORIES) {
+      for (const language of ['en', 'es']) expect(set.positives.some((p) => p.category === category && p.language === language), `${category} ${language}`).toBe(true);
+      expect(URGENT_CATALOGUE[category].source.length).toBeGreaterThan(0);
+    }
   });
 
   // One failing positive is a failed test: a missed emergency is the error that matters.
@@ -109,5 +113,45 @@ describe('urgent symptoms through understand()', () => {
     const r = await engine.classify('agent please, I have chest pain');
     expect(r.intent).toBe('urgent_symptoms');
     expect(r.requestType).toBe('clinical_question');
+  });
+});
+
+describe('the second detector', () => {
+  // A word no rule knows, taught as urgent to the detector alone: only the detector can see it.
+  let taught: UnderstandingEngine;
+  beforeAll(async () => {
+    const routine = ['I need to book a check-up', 'can I get a refill', 'what are my lab results', 'quiero una cita', 'tengo una pregunta de mi factura'];
+    const urgentExamples = [
+      ...['my zorblax is glowing', 'the zorblax glows again', 'zorblax glowing bad', 'mi zorblax brilla mucho'].map((text) => ({ text, language: 'en' as const, urgent: true })),
+      ...routine.map((text) => ({ text, language: 'en' as const, urgent: false })),
+    ];
+    taught = await createUnderstanding({ urgentExamples, warm: false });
+  });
+
+  it('raises the nurse line for what no rule names, never emergency guidance on its own', async () => {
+    const r = await taught.classify('help, my zorblax is glowing');
+    expect(assessUrgency('help, my zorblax is glowing').urgent).toBe(false);
+    expect(r.urgent).toMatchObject({ urgent: false, nurseReview: true, guidance: 'nurse_line' });
+    expect(r.urgent.detector).toBeGreaterThanOrEqual(0.25);
+    expect((await taught.classify('I need to book a check-up')).urgent.nurseReview).toBeUndefined();
+  });
+
+  it('stays quiet when the rules read the symptom as denied or past', async () => {
+    const r = await taught.classify('no chest pain, my zorblax is glowing');
+    expect(r.urgent.urgent).toBe(false);
+    expect(r.urgent.nurseReview).toBeUndefined();
+  });
+
+  it('is deterministic: the same examples give the same probabilities', () => {
+    const examples = [
+      { text: 'chest hurts', language: 'en' as const, urgent: true },
+      { text: 'book a visit', language: 'en' as const, urgent: false },
+    ];
+    const a = new UrgentDetector();
+    const b = new UrgentDetector();
+    a.train(examples);
+    b.train(examples);
+    expect(a.probability('my chest hurts')).toBe(b.probability('my chest hurts'));
+    expect(a.probability('my chest hurts')).toBeGreaterThan(a.probability('book a visit please'));
   });
 });

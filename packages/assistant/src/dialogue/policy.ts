@@ -1,7 +1,7 @@
 import type { FactName, Language } from '@carethread/core';
 import type { Entity } from '../entities/index.ts';
 import type { Intent } from '../intents.ts';
-import { catalogue, shapeForChannel } from './replies.ts';
+import { catalogue, DEFAULT_NURSE_GUIDANCE, shapeForChannel } from './replies.ts';
 import {
   initialDialogueState,
   type DialogueAction,
@@ -552,7 +552,14 @@ function chooseLanguage(input: DialogueInput, s: DialogueState): Language {
 
 function urgentText(input: DialogueInput, lang: Language): string {
   const g = input.message.urgent.guidance;
-  const set = g === 'crisis_line' ? input.settings.crisisGuidance : g === 'poison_control' ? input.settings.poisonGuidance : input.settings.emergencyGuidance;
+  const set =
+    g === 'crisis_line'
+      ? input.settings.crisisGuidance
+      : g === 'poison_control'
+        ? input.settings.poisonGuidance
+        : g === 'nurse_line'
+          ? (input.settings.nurseGuidance ?? DEFAULT_NURSE_GUIDANCE)
+          : input.settings.emergencyGuidance;
   return set[lang] || set.en;
 }
 
@@ -570,9 +577,11 @@ function decideUnsafe(input: DialogueInput & { stated?: readonly FactName[] }): 
 
   const m = input.message;
   s.turns += 1;
-  // 1. Urgent symptoms: guidance at once, then a person, whatever else is going on.
-  if (m.urgent?.urgent) {
-    t.actions.push({ kind: 'urgent', guidance: m.urgent.guidance ?? 'emergency', category: m.urgent.category ?? 'unspecified' });
+  // 1. Urgent symptoms: guidance at once, then a person, whatever else is going on. A message
+  // that may be urgent goes to the nurse line the same way, with the nurse line's words.
+  if (m.urgent?.urgent || m.urgent?.nurseReview) {
+    const guidance = m.urgent.urgent ? (m.urgent.guidance ?? 'emergency') : 'nurse_line';
+    t.actions.push({ kind: 'urgent', guidance, category: m.urgent.category ?? 'unspecified' });
     say(t, urgentText(input, lang));
     if (s.mode !== 'urgent') handoff(t, 'urgent');
     return { state: s, actions: t.actions };

@@ -268,6 +268,11 @@ export const DEFAULT_CRISIS_GUIDANCE = {
   en: 'You are not alone. Call or text 988 (Suicide and Crisis Lifeline) now. If you are in danger, call 911.',
   es: 'No está solo. Llame o envíe un mensaje al 988 (Línea de Crisis) ahora. Si está en peligro, llame al 911.',
 };
+/** Said when a message may be urgent but names no red flag the rules know: a nurse reads it first. */
+export const DEFAULT_NURSE_GUIDANCE = {
+  en: 'I am passing your message to our nurse line now so a nurse can look at it first. If it gets worse, or you think it is an emergency, call 911 now.',
+  es: 'Paso su mensaje ahora a nuestra línea de enfermería para que una enfermera lo revise primero. Si empeora, o cree que es una emergencia, llame al 911 ahora.',
+};
 export const DEFAULT_POISON_GUIDANCE = {
   en: 'Call Poison Control at 1-800-222-1222 now. If the person is not breathing or will not wake up, call 911.',
   es: 'Llame a Control de Envenenamientos al 1-800-222-1222 ahora. Si la persona no respira o no despierta, llame al 911.',

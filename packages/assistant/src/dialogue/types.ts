@@ -93,7 +93,8 @@ export interface MessageUnderstanding {
   confidence: number;
   entities: readonly Entity[];
   frustration: boolean;
-  urgent: { urgent: boolean; guidance?: UrgentGuidance; category?: string };
+  /** `nurseReview`: maybe urgent, named by no rule: the nurse line reads it before anything routine happens. */
+  urgent: { urgent: boolean; guidance?: UrgentGuidance; category?: string; nurseReview?: boolean };
 }
 
 export interface EmergencyGuidance {
@@ -107,6 +108,8 @@ export interface DialogueSettings {
   /** Said for suicidal thoughts and similar (988 in the US). */
   crisisGuidance: EmergencyGuidance;
   poisonGuidance: EmergencyGuidance;
+  /** Said when a message goes to the nurse line because it may be urgent. */
+  nurseGuidance?: EmergencyGuidance;
 }
 
 /** What the executor did, handed back to the policy. */

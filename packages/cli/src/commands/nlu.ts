@@ -113,8 +113,14 @@ function describeLanguage(name: string, r: LanguageReport): string[] {
 function describe(report: EvalReport): string {
   const lines = [`trained on ${report.trained_on} utterances in ${report.startup_ms} ms; every ${report.held_out_every}th utterance per intent held out; median classify ${report.median_classify_ms} ms`, ''];
   for (const [language, r] of Object.entries(report.languages)) lines.push(...describeLanguage(`held-out ${language}`, r), '');
-  for (const [language, r] of Object.entries(report.challenge ?? {})) lines.push(`challenge ${language}: accuracy ${pct(r.accuracy)}, macro-F1 ${r.macro_f1.toFixed(3)} on ${r.n} utterances`);
   for (const [language, r] of Object.entries(report.blind ?? {})) lines.push(`blind ${language}: accuracy ${pct(r.accuracy)}, macro-F1 ${r.macro_f1.toFixed(3)} on ${r.n} utterances`);
+  for (const [language, r] of Object.entries(report.urgent_blind ?? {})) {
+    lines.push(
+      `urgent blind ${language}: ${pct(r.recall)} of ${r.urgent_n} emergencies raised (emergency guidance ${pct(r.emergency_recall)}; rules alone ${pct(r.rules_recall)}, detector alone ${pct(r.detector_recall)}); ${pct(r.routine_flagged)} of ${r.routine_n} routine look-alikes raised`,
+    );
+    const missed = Object.entries(r.per_category).filter(([, c]) => c.recall < 1);
+    if (missed.length) lines.push(`  categories under 100 %: ${missed.map(([k, c]) => `${k} ${pct(c.recall)} (n ${c.n})`).join('; ')}`);
+  }
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_CRISIS_GUIDANCE, DEFAULT_EMERGENCY_GUIDANCE, DEFAULT_POISON_GUIDANCE, type DialogueSettings, type EmergencyGuidance } from '@carethread/assistant';
+import { DEFAULT_CRISIS_GUIDANCE, DEFAULT_EMERGENCY_GUIDANCE, DEFAULT_NURSE_GUIDANCE, DEFAULT_POISON_GUIDANCE, type DialogueSettings, type EmergencyGuidance } from '@carethread/assistant';
 import type { OrganizationRow } from '../store/orgs.ts';
 
 export interface AssistantSettings extends DialogueSettings {
@@ -14,7 +14,8 @@ function guidance(value: unknown, fallback: EmergencyGuidance): EmergencyGuidanc
 /**
  * The organisation's assistant settings: `settings.assistant.enabled` (on unless set to false;
  * the assistant only runs where the server wired one, see docs/assistant.md),
- * `settings.emergencyGuidance {en, es}`, `settings.crisisGuidance`, `settings.poisonGuidance`.
+ * `settings.emergencyGuidance {en, es}`, `settings.crisisGuidance`, `settings.poisonGuidance`,
+ * `settings.nurseGuidance` (said when a message that may be urgent goes to the nurse line).
  */
 export function assistantSettingsOf(org: OrganizationRow): AssistantSettings {
   const s = (org.settings ?? {}) as Record<string, unknown>;
@@ -25,5 +26,6 @@ export function assistantSettingsOf(org: OrganizationRow): AssistantSettings {
     emergencyGuidance: guidance(s.emergencyGuidance, DEFAULT_EMERGENCY_GUIDANCE),
     crisisGuidance: guidance(s.crisisGuidance, DEFAULT_CRISIS_GUIDANCE),
     poisonGuidance: guidance(s.poisonGuidance, DEFAULT_POISON_GUIDANCE),
+    nurseGuidance: guidance(s.nurseGuidance, DEFAULT_NURSE_GUIDANCE),
   };
 }
