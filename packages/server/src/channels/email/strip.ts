@@ -171,7 +171,9 @@ function quoteHeaderAt(lines: string[], i: number): QuoteHeader | null {
     }
     if (joined.length > MAX_HEADER) return null;
     const end = headerEnding(joined);
-    if (end === 'verb' && (opener !== undefined || hasAddress(joined) || hasDate(joined))) return { lines: n, before };
+    if (end === 'verb' && (hasAddress(joined) || hasDate(joined))) return { lines: n, before };
+    // "On Monday the nurse wrote:" with neither date nor address is a header only over a quote.
+    if (end === 'verb' && opener !== undefined && isQuoted(lines[skipBlank(lines, i + n)] ?? '')) return { lines: n, before };
     const dated = (opener !== undefined || /^\d/.test(joined)) && hasDate(joined) && hasAddress(joined);
     if (end === 'colon' && dated) return { lines: n, before }; // "Am 02.03.2026 um 10:14 schrieb Dana <d@x.org>:", Gmail's "2026-03-02 10:14 GMT+01:00 Dana <d@x.org>:"
     if (end === 'none' && dated && opener === undefined) {
