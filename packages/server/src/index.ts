@@ -41,7 +41,7 @@ export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
 export { createAssistant, escalateUrgent, handOff, openAlerts } from './assistant/index.ts';
 export { assistantReport, assistantCaseSummaries } from './read/assistant-metrics.ts';
 export { RealtimeHub } from './realtime.ts';
-export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
+export { openDatabase, migrateDatabase, isDatabaseUnavailable, type Database, type Db } from './store/db.ts';
 export { rotateDataKey, resealAll, syncDataKeys, valuesPerKey, ENCRYPTED_COLUMNS, KeyMismatch, type RotationResult } from './store/key-rotation.ts';
 export { blindIndex, decryptField, encryptField, isCiphertext, activeKeyId, useMasterSecret } from './store/field-crypto.ts';
 export { identifierIndex } from './store/blind-indexes.ts';
