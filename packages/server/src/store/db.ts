@@ -10,6 +10,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { scopedOrganization } from './tenant-scope.ts';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** Anything queries can run on: the database or an open transaction. */
@@ -33,6 +34,8 @@ export interface Database {
    * catches up by reading again.
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  /** PGlite with a data directory: records where this process serves, for the message a second process gets. */
+  noteServingUrl?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -45,22 +48,33 @@ export interface OpenOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** The command opening a PGlite data directory, named to a second process that finds it locked. */
+  command?: string;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10);
   if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got a different scheme)`);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.command ?? 'another carethread process');
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+async function openPglite(dataDir: string | undefined, command: string): Promise<Database> {
+  // PGlite has no lock of its own: a second process would write a database the first never sees.
+  const lock = dataDir ? lockEmbeddedDatabase(dataDir, command) : null;
+  let client: PGlite;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    client = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    noteServingUrl: lock ? (url) => lock.noteUrl(url) : undefined,
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return async () => {
@@ -68,7 +82,11 @@ async function openPglite(dataDir?: string): Promise<Database> {
       };
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
