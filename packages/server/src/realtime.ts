@@ -44,7 +44,8 @@ export class RealtimeHub {
     };
   }
 
-  private resync(): void {
+  /** Tells every subscriber to read again; called when the LISTEN connection came back. */
+  resync(): void {
     for (const listener of this.resyncListeners) {
       try {
         listener();
