@@ -41,9 +41,10 @@ function option(args: string[], name: string): string | undefined {
 
 class UsageError extends Error {}
 
-async function openConfigured() {
+/** `command` is named to a second process that finds the embedded database held by this one. */
+async function openConfigured(command: string) {
   const config = configFromEnv();
-  const { database } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`));
+  const { database } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`), command);
   return { config, database };
 }
 
@@ -68,7 +69,7 @@ async function start(): Promise<number> {
 }
 
 async function migrate(): Promise<number> {
-  const { database } = await openConfigured();
+  const { database } = await openConfigured('carethread migrate');
   await database.close();
   console.log('carethread: database is up to date');
   return 0;
@@ -79,7 +80,7 @@ async function demo(args: string[]): Promise<number> {
   const slug = option(args, '--slug') ?? DEMO_SLUG;
   if (!Number.isInteger(patients) || patients < 0 || patients > 1_000_000) throw new UsageError('--patients must be a whole number up to 1000000');
   if (!/^[a-z0-9-]{1,40}$/.test(slug)) throw new UsageError('--slug must be lower-case letters, digits and dashes');
-  const { database } = await openConfigured();
+  const { database } = await openConfigured('carethread demo');
   try {
     if (await getOrganizationBySlug(database.db, slug)) {
       console.error(`carethread: an organisation with slug "${slug}" already exists; pick another with --slug`);

@@ -11,6 +11,7 @@ import { BadInput } from './pipeline/errors.ts';
 import { rejectUnstorableInput } from './input-guard.ts';
 import { RealtimeHub } from './realtime.ts';
 import { tenantScope } from './store/tenant-scope.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './store/db.ts';
 import { registerRoutes } from './routes/index.ts';
 import { registerChannels } from './channels/index.ts';
 import { registerWebApp } from './routes/web-app.ts';
@@ -33,6 +34,7 @@ export interface AppOptions {
 }
 
 export const API_PREFIX = '/api/v1';
+
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -99,6 +101,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A restart or failover, not a fault of ours or the client's: come back shortly. (Should the
+      // commit have landed before the answer was lost, a retried channel event finds its receipt.)
+      request.log.warn({ err: { name: error.name, code: error.code } }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: 'database_unavailable', message: 'The database is unavailable for a moment (a restart or failover); retry shortly.' });
     }
     request.log.error({ err: { name: error.name, code: error.code } }, 'unhandled error');
     return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was changed.' });

@@ -41,7 +41,8 @@ export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
 export { createAssistant, escalateUrgent, handOff, openAlerts } from './assistant/index.ts';
 export { assistantReport, assistantCaseSummaries } from './read/assistant-metrics.ts';
 export { RealtimeHub } from './realtime.ts';
-export { openDatabase, migrateDatabase, type Database, type Db } from './store/db.ts';
+export { openDatabase, migrateDatabase, isDatabaseUnavailable, type Database, type Db } from './store/db.ts';
+export { DatabaseInUse, type LockHolder } from './store/embedded-lock.ts';
 export { rotateDataKey, resealAll, syncDataKeys, valuesPerKey, ENCRYPTED_COLUMNS, KeyMismatch, type RotationResult } from './store/key-rotation.ts';
 export { blindIndex, decryptField, encryptField, isCiphertext, activeKeyId, useMasterSecret } from './store/field-crypto.ts';
 export { identifierIndex } from './store/blind-indexes.ts';
@@ -121,8 +122,12 @@ export function loadSecret(dataDir: string): string {
  * plaintext from before field encryption (with progress). Every command that reads or writes
  * patient data starts here.
  */
-export async function openConfiguredDatabase(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<{ database: Database; secret: string }> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+export async function openConfiguredDatabase(
+  config: CarethreadConfig,
+  log: (line: string) => void = () => {},
+  command = 'another carethread command',
+): Promise<{ database: Database; secret: string }> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata'), command });
   try {
     await migrateDatabase(database);
     if (database.kind === 'postgres' && !database.tenantWall) {
@@ -166,7 +171,7 @@ export interface Running {
 
 /** Opens (and migrates) the database, seeds the demo organisation when empty, and serves. */
 export async function startCarethread(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<Running> {
-  const { database, secret } = await openConfiguredDatabase(config, log);
+  const { database, secret } = await openConfiguredDatabase(config, log, 'carethread start');
   const services = createServices(database, secret, { settings: settingsFromEnv(process.env, config.port) });
   // `carethread keys rotate` in another process announces the new active key version.
   const stopFollowingKeys = await followKeyRotations(database, secret);
@@ -194,6 +199,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const app = await buildApp({ services, hub, logger: config.logger });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('127.0.0.1', 'localhost');
+  database.noteServingUrl?.(url);
   // Without a configured public URL, webhooks are expected at the address we listen on.
   if (!process.env.CARETHREAD_PUBLIC_URL) services.settings.publicUrl = url;
   const smtp = services.settings.email.inboundPort !== undefined ? await startSmtpInbound(services) : null;

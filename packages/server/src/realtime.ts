@@ -5,6 +5,7 @@ import { parseWorkspaceNotice, type WorkspaceNotice } from './store/workspace-no
 
 type Listener = (notice: ChangeNotice) => void;
 type WorkspaceListener = (notice: WorkspaceNotice) => void;
+type ResyncListener = () => void;
 
 /**
  * Fans committed changes out to this process's subscribers. Every process listens on the same
@@ -13,6 +14,7 @@ type WorkspaceListener = (notice: WorkspaceNotice) => void;
 export class RealtimeHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly workspaceListeners = new Map<string, Set<WorkspaceListener>>();
+  private readonly resyncListeners = new Set<ResyncListener>();
   private stop: (() => Promise<void>) | null = null;
 
   async start(database: Database): Promise<void> {
@@ -20,7 +22,7 @@ export class RealtimeHub {
       const notice = parseChangeNotice(payload);
       if (notice) this.dispatch(notice);
       else this.dispatchWorkspace(parseWorkspaceNotice(payload));
-    });
+    }, () => this.resync());
   }
 
   async close(): Promise<void> {
@@ -28,6 +30,29 @@ export class RealtimeHub {
     this.stop = null;
     this.listeners.clear();
     this.workspaceListeners.clear();
+    this.resyncListeners.clear();
+  }
+
+  /**
+   * Called when the LISTEN connection came back after a drop (a database restart or failover):
+   * notices sent meanwhile are lost, so whoever shows live data reads it again.
+   */
+  onResync(listener: ResyncListener): () => void {
+    this.resyncListeners.add(listener);
+    return () => {
+      this.resyncListeners.delete(listener);
+    };
+  }
+
+  /** Tells every subscriber to read again; called when the LISTEN connection came back. */
+  resync(): void {
+    for (const listener of this.resyncListeners) {
+      try {
+        listener();
+      } catch {
+        /* one broken subscriber must not starve the others */
+      }
+    }
   }
 
   /** `caseId` null subscribes to every case of the organisation. */

@@ -90,7 +90,7 @@ export async function runAudit(database: Database, argv: string[], io: AuditComm
 
 export async function auditCommand(argv: string[]): Promise<number> {
   const config = configFromEnv();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata'), command: 'carethread audit' });
   try {
     await migrateDatabase(database);
     return await runAudit(database, argv, { out: (l) => console.log(l), err: (l) => console.error(l) });

@@ -54,7 +54,7 @@ export async function careImportCommand(what: 'billing' | 'results', argv: strin
     }
   }
   const config = configFromEnv();
-  const { database, secret } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`));
+  const { database, secret } = await openConfiguredDatabase(config, (line) => console.error(`carethread: ${line}`), `carethread ${what} import`);
   try {
     const org = await getOrganizationBySlug(database.db, slug);
     if (!org) {

@@ -46,7 +46,7 @@ export async function runKeys(database: Database, secret: string, argv: string[]
 }
 
 export async function keysCommand(argv: string[]): Promise<number> {
-  const { database, secret } = await openConfiguredDatabase(configFromEnv(), (line) => console.error(`carethread: ${line}`));
+  const { database, secret } = await openConfiguredDatabase(configFromEnv(), (line) => console.error(`carethread: ${line}`), 'carethread keys');
   try {
     return await runKeys(database, secret, argv, { out: (l) => console.log(l), err: (l) => console.error(l) });
   } finally {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, eq } from 'drizzle-orm';
 import type { Services } from '../pipeline/context.ts';
-import type { Executor } from '../store/db.ts';
+import { RETRY_AFTER_SECONDS, type Executor } from '../store/db.ts';
 import { cases, interactions } from '../store/schema.ts';
 import { recordAudit, type AuditAction, type AuditEntry } from './log.ts';
 import { routeAudit } from './routes.ts';
@@ -55,7 +55,7 @@ export function registerAuditHook(app: FastifyInstance, services: Services): Rou
       await recordAudit(services.database.db, await describeRequest(services.database.db, request, 101, null));
     } catch (err) {
       request.log.error({ err: { name: (err as Error).name } }, 'audit write failed');
-      return reply.code(503).send({ error: 'audit_unavailable', message: 'The access could not be recorded; try again.' });
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'audit_unavailable', message: 'The access could not be recorded; try again.' });
     }
   });
 
@@ -67,7 +67,7 @@ export function registerAuditHook(app: FastifyInstance, services: Services): Rou
       return payload;
     } catch (err) {
       request.log.error({ err: { name: (err as Error).name } }, 'audit write failed');
-      reply.code(503).header('content-type', 'application/json; charset=utf-8');
+      reply.code(503).header('content-type', 'application/json; charset=utf-8').header('retry-after', String(RETRY_AFTER_SECONDS));
       return JSON.stringify({ error: 'audit_unavailable', message: 'The access could not be recorded, so its result is withheld; try again.' });
     }
   });

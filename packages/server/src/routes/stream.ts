@@ -23,7 +23,8 @@ function sharedCaseLine(services: Services, notice: ChangeNotice): Promise<CaseL
 
 /**
  * Live case updates. A client subscribes to cases (or to the whole organisation) and receives
- * `case_updated` frames; case subscribers get the fresh context card with each one.
+ * `case_updated` frames; case subscribers get the fresh context card with each one. A `resync`
+ * frame means changes may have been missed (the database restarted): refetch everything shown.
  */
 export function registerStream(app: FastifyInstance, services: Services, hub: RealtimeHub): void {
   app.get(`${API_PREFIX}/stream`, { websocket: true, schema: { hide: true } }, (socket, request) => {
@@ -50,6 +51,9 @@ export function registerStream(app: FastifyInstance, services: Services, hub: Re
       const caseId = 'caseId' in frame ? frame.caseId : null;
       const key = caseId ?? '*';
       if (subscriptions.has(key)) return;
+      // Once per socket: after the hub's LISTEN connection came back from a database restart,
+      // notices sent meanwhile are lost, so the client refetches what it shows.
+      if (!subscriptions.has('resync')) subscriptions.set('resync', hub.onResync(() => send({ type: 'resync' })));
       subscriptions.set(
         key,
         hub.subscribe(organizationId, caseId, (notice) => {

@@ -128,6 +128,9 @@ export function startRoutingJobs(
           .listen(NOTIFY_CHANNEL, (payload) => {
             const notice = parseChangeNotice(payload);
             if (notice && notice.kinds.some((k) => FREES_CAPACITY.has(k))) dirty.add(notice.organizationId);
+          }, () => {
+            // Seats freed while the connection was down sent notices nobody heard: sweep everything next tick.
+            lastSweep = 0;
           })
           .then(
             (stop) => {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { scopedOrganization } from './tenant-scope.ts';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** Anything queries can run on: the database or an open transaction. */
@@ -26,8 +27,15 @@ export interface Database {
    * row-level security (set by migrateDatabase when the role `carethread_app` is usable).
    */
   tenantWall?: boolean;
-  /** Subscribe to NOTIFY payloads on a channel; returns an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to NOTIFY payloads on a channel; returns an unsubscribe function. On PostgreSQL a
+   * listening connection that drops (a restart, a failover) is opened again until it succeeds,
+   * and `onReconnect` is then called: notices sent while it was down are lost, so the caller
+   * catches up by reading again.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  /** PGlite with a data directory: records where this process serves, for the message a second process gets. */
+  noteServingUrl?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -40,22 +48,33 @@ export interface OpenOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** The command opening a PGlite data directory, named to a second process that finds it locked. */
+  command?: string;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10);
   if (url) throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got a different scheme)`);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.command ?? 'another carethread process');
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+async function openPglite(dataDir: string | undefined, command: string): Promise<Database> {
+  // PGlite has no lock of its own: a second process would write a database the first never sees.
+  const lock = dataDir ? lockEmbeddedDatabase(dataDir, command) : null;
+  let client: PGlite;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    client = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    noteServingUrl: lock ? (url) => lock.noteUrl(url) : undefined,
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return async () => {
@@ -63,7 +82,11 @@ async function openPglite(dataDir?: string): Promise<Database> {
       };
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
@@ -90,8 +113,31 @@ class TenantPool extends pg.Pool {
   /** The scope each pooled connection last took on, so an unchanged scope costs no round trip. */
   private readonly applied = new WeakMap<pg.PoolClient, string>();
 
-  private async scoped(): Promise<pg.PoolClient> {
+  /**
+   * A checked-out connection that ends (a restart terminates it) goes back to the pool at once,
+   * which drops it, and the holder's own release later does nothing. Without this a holder that
+   * never releases a dead connection leaks its seat for good: drizzle's transaction() sends
+   * `begin` outside its try, so a `begin` on a dead connection never releases it, and after a
+   * few restarts every request would wait on an exhausted pool.
+   */
+  private async checkout(): Promise<pg.PoolClient> {
     const client = await super.connect();
+    const giveBack = client.release;
+    let released = false;
+    const release = (err?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      client.off('end', ended);
+      giveBack(err);
+    };
+    const ended = () => release(new Error('connection ended while checked out'));
+    client.once('end', ended);
+    client.release = release;
+    return client;
+  }
+
+  private async scoped(): Promise<pg.PoolClient> {
+    const client = await this.checkout();
     if (!this.wall) return client;
     const org = scopedOrganization() ?? '';
     if (this.applied.get(client) === org) return client;
@@ -119,16 +165,30 @@ class TenantPool extends pg.Pool {
   }
 }
 
+/**
+ * How long a request waits for a connection (a new one, or a free one of a busy pool) before it
+ * fails as unavailable (503) instead of hanging while the database is unreachable.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Delays between attempts to open a dropped LISTEN connection again. */
+const LISTEN_RETRY_MS = [250, 500, 1000, 2000, 5000];
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new TenantPool({ connectionString: url, max: poolSize });
+  const pool = new TenantPool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
   // An idle pooled connection that drops (a database restart, a terminated backend) must not
   // take the process down; the pool replaces it and the next query reports any real outage.
   pool.on('error', () => {});
+  // Nor may one that is checked out: pg emits 'error' on a client whose server goes away between
+  // two queries (57P01 on a restart), and an 'error' event nobody listens to ends the process.
+  // The work using it fails on its next query, and the pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   // Fail at start with a clear message rather than on the first request.
   const probe = await pool.connect();
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const listeners: pg.Client[] = [];
+  const listening = new Set<() => Promise<void>>();
   return {
     db,
     kind: 'postgres',
@@ -138,25 +198,68 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     set tenantWall(on: boolean) {
       pool.wall = Boolean(on);
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onReconnect) {
       // LISTEN needs a connection of its own for as long as it listens; a pooled one would be reused.
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on('notification', (msg) => {
-        if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
-      });
-      client.on('error', () => {
-        /* connection loss surfaces on the next query; the listener just stops */
-      });
-      await client.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`);
-      listeners.push(client);
-      return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => undefined);
+      let client: pg.Client | null = null;
+      let stopped = false;
+      let retry: NodeJS.Timeout | null = null;
+      let attempt = 0;
+      const open = async (): Promise<pg.Client> => {
+        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+        c.on('notification', (msg) => {
+          if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+        });
+        // The loss itself is handled on 'end', which follows every error.
+        c.on('error', () => {});
+        c.once('end', () => lost(c));
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`);
+        } catch (err) {
+          c.removeAllListeners('end');
+          await c.end().catch(() => undefined);
+          throw err;
+        }
+        return c;
       };
+      const reopen = () => {
+        retry = null;
+        if (stopped) return;
+        open().then(
+          (c) => {
+            if (stopped) return void c.end().catch(() => undefined);
+            client = c;
+            attempt = 0;
+            onReconnect?.();
+          },
+          () => schedule(),
+        );
+      };
+      const schedule = () => {
+        if (stopped) return;
+        retry = setTimeout(reopen, LISTEN_RETRY_MS[Math.min(attempt++, LISTEN_RETRY_MS.length - 1)]);
+        retry.unref();
+      };
+      const lost = (c: pg.Client) => {
+        if (stopped || client !== c) return;
+        client = null;
+        schedule();
+      };
+      // The first connection fails loudly: a server that cannot listen should not start.
+      client = await open();
+      const stop = async () => {
+        stopped = true;
+        listening.delete(stop);
+        if (retry) clearTimeout(retry);
+        const c = client;
+        client = null;
+        await c?.end().catch(() => undefined);
+      };
+      listening.add(stop);
+      return stop;
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => undefined)));
+      await Promise.all([...listening].map((stop) => stop()));
       await pool.end();
     },
   };
@@ -175,4 +278,28 @@ export async function migrateDatabase(database: Database): Promise<void> {
     const rows = (Array.isArray(r) ? r : (r as { rows: Array<{ usable: boolean }> }).rows) as Array<{ usable: boolean }>;
     database.tenantWall = process.env.CARETHREAD_TENANT_WALL !== '0' && rows[0]?.usable === true;
   }
+}
+
+/** What a 503 for an unreachable database asks clients to wait (Retry-After): a fast restart or a failover takes seconds. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** SQLSTATEs of a database that is going away or not there yet (class 08: connection exception). */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What pg says when a connection dies under a query or a request waits too long for one. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/;
+
+/**
+ * Whether an error means the database cannot be reached right now (a restart, a failover, a
+ * dropped connection, too many connections) rather than that the work itself was wrong: such a
+ * request is answered 503 with Retry-After, and a retry will find it up again. Drizzle wraps
+ * driver errors, so the causes are followed.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+  }
+  return false;
 }

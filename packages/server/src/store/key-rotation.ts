@@ -81,11 +81,13 @@ export async function sealingPending(database: Database): Promise<boolean> {
 
 /** Re-reads the active key whenever a rotation (in any process) announces one. */
 export async function followKeyRotations(database: Database, master: string): Promise<() => Promise<void>> {
-  return database.listen(KEYS_CHANNEL, () => {
+  const sync = () => {
     syncDataKeys(database, master).catch(() => {
       // The next notification or restart retries; reads keep working under any version.
     });
-  });
+  };
+  // After a dropped connection comes back, a rotation announced meanwhile is read now.
+  return database.listen(KEYS_CHANNEL, sync, sync);
 }
 
 export interface SweepProgress {

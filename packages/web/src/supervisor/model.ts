@@ -147,4 +147,4 @@ export function parseSeconds(field: SecondsField, text: string): number | null {
 }
 
 /** Frames on the organisation stream after which what the supervisor sees may have changed. */
-export const REFRESH_FRAMES = new Set(['queue_changed', 'presence_changed', 'offer_created', 'offer_closed', 'case_updated']);
+export const REFRESH_FRAMES = new Set(['queue_changed', 'presence_changed', 'offer_created', 'offer_closed', 'case_updated', 'resync']);

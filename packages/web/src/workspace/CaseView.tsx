@@ -93,8 +93,8 @@ export function CaseView({ api, me, caseId, go, onChanged }: { api: Api; me: Me;
 
   // Case subscribers receive the fresh card with each frame: no second read needed for it.
   useStream(api, { caseId }, (frame) => {
-    if (frame.caseId !== caseId) return;
-    if (frame.card) setCard(frame.card as ContextCard);
+    if (frame.type === 'case_updated' && frame.caseId !== caseId) return;
+    if (frame.type === 'case_updated' && frame.card) setCard(frame.card as ContextCard);
     else loadCard();
     loadConversation();
   });

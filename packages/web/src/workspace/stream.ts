@@ -8,14 +8,21 @@ export interface CaseUpdatedFrame {
   card?: unknown;
 }
 
+/** The server's LISTEN connection came back after a database restart: changes may have been missed. */
+export interface ResyncFrame {
+  type: 'resync';
+}
+
+export type StreamFrame = CaseUpdatedFrame | ResyncFrame;
+
 type Target = { scope: 'organization' } | { caseId: string };
 
 /**
- * Subscribes to the live stream while mounted and calls `onFrame` for every `case_updated`
- * frame. Reconnects with a growing delay when the socket drops, so a restart of the server does
- * not leave the agent looking at a stale inbox.
+ * Subscribes to the live stream while mounted and calls `onFrame` for every `case_updated` and
+ * `resync` frame (on `resync`, refetch everything shown). Reconnects with a growing delay when
+ * the socket drops, so a restart of the server does not leave the agent looking at a stale inbox.
  */
-export function useStream(api: Api, target: Target | null, onFrame: (frame: CaseUpdatedFrame) => void): void {
+export function useStream(api: Api, target: Target | null, onFrame: (frame: StreamFrame) => void): void {
   const handler = useRef(onFrame);
   handler.current = onFrame;
   const key = target ? ('caseId' in target ? target.caseId : '*') : null;
@@ -35,7 +42,7 @@ export function useStream(api: Api, target: Target | null, onFrame: (frame: Case
       socket.onmessage = (event) => {
         try {
           const frame = JSON.parse(String(event.data)) as { type?: string };
-          if (frame.type === 'case_updated') handler.current(frame as CaseUpdatedFrame);
+          if (frame.type === 'case_updated' || frame.type === 'resync') handler.current(frame as StreamFrame);
         } catch {
           /* a malformed frame is ignored; the next one refreshes anyway */
         }

@@ -309,7 +309,14 @@ class WebchatConnection {
     this.stopTyping?.();
     this.caseId = caseId;
     const org = this.org!;
-    this.unsubscribe = this.hub.subscribe(org.id, caseId, () => this.enqueue(() => this.sync()));
+    const changed = () => this.enqueue(() => this.sync());
+    const stopCase = this.hub.subscribe(org.id, caseId, changed);
+    // A reply that landed while the database was restarting sent no notice this hub heard: look again.
+    const stopResync = this.hub.onResync(changed);
+    this.unsubscribe = () => {
+      stopCase();
+      stopResync();
+    };
     this.stopTyping = addTypingSink(org.id, caseId, (on) => this.send({ type: 'typing', on }));
   }
 
