@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { queryRows } from './helpers/sql.ts';
+import { contactRouteFor } from '../src/scheduling/contact.ts';
+import { getPatient } from '../src/store/patients.ts';
 
 let h: Harness;
 let seq = 0;
@@ -132,6 +134,16 @@ describe('a caller from a new number names themselves', () => {
     expect(res.body.patientId).toBe(maria);
     expect(res.body.assurance).toBe('claimed');
     expect((await identitiesOf(maria)).find((i) => i.value === 'visitor-stated-1')).toMatchObject({ kind: 'chat_visitor', assurance: 'claimed' });
+  });
+});
+
+describe('unprompted messages', () => {
+  it('never go to an address linked only by a claim', async () => {
+    const nadia = await register({ givenName: 'Nadia', familyName: 'Rahman', birthDate: '1966-12-05' });
+    const res = await event({ channel: 'sms', from: phone('+13475550177'), text: 'This is Nadia Rahman, born 12/05/1966', occurredAt: at(50) });
+    expect(res.body.patientId).toBe(nadia);
+    const row = (await getPatient(h.database.db, h.organizationId, nadia))!;
+    expect(await contactRouteFor(h.database.db, h.organizationId, row, { hasCase: false })).toBeNull();
   });
 });
 
