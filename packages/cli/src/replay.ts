@@ -320,9 +320,10 @@ async function observe(database: Database, organizationId: string, seeded: numbe
   // The same per-case reduction the friction metrics endpoint uses, over all time.
   const summaries = await caseFrictionSummaries(database.db, organizationId, '1970-01-01T00:00:00Z', '9999-01-01T00:00:00Z');
   const sum = (pick: (s: (typeof summaries)[number]) => number) => summaries.reduce((n, s) => n + pick(s), 0);
-  const [extra] = await rows<{ new_patients: number; transfers: number }>(sql`
+  const [extra] = await rows<{ new_patients: number; transfers: number; match_reviews: number }>(sql`
     select
       (select count(*) from patients where organization_id = ${organizationId} and status = 'active')::int - ${seeded}::int as new_patients,
+      (select count(*) from match_reviews where organization_id = ${organizationId} and status = 'open')::int as match_reviews,
       (select count(*) from events where organization_id = ${organizationId} and kind = 'transfer')::int as transfers
   `);
   const cases = await rows<{ id: string; requestType: string; status: string; channels: string[] | string }>(sql`
@@ -338,6 +339,7 @@ async function observe(database: Database, organizationId: string, seeded: numbe
       seamless_switches: sum((s) => s.seamlessSwitches),
       repeat_asks: sum((s) => s.repeatAsks),
       recontacts: sum((s) => s.recontacts),
+      match_reviews: extra!.match_reviews,
       interactions: sum((s) => s.interactions),
       transfers: extra!.transfers,
     },

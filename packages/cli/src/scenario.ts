@@ -25,7 +25,8 @@ export interface ScenarioStep {
   waitMinutes: number;
 }
 
-export const EXPECT_KEYS = ['cases', 'new_patients', 'channel_switches', 'seamless_switches', 'repeat_asks', 'recontacts'] as const;
+/** `match_reviews`: possible duplicates left open for a person (the match review queue). */
+export const EXPECT_KEYS = ['cases', 'new_patients', 'channel_switches', 'seamless_switches', 'repeat_asks', 'recontacts', 'match_reviews'] as const;
 export type ExpectKey = (typeof EXPECT_KEYS)[number];
 
 export interface Scenario {

@@ -26,3 +26,32 @@ export async function auditChannelWrite(
     detail: { channel: event.channel, kind: event.kind, direction: event.direction, ...(result.caseId ? { caseId: result.caseId } : {}) },
   });
 }
+
+/**
+ * A contact from an unknown address linked to a patient by the name and date of birth it
+ * stated, or sent to the match review queue: who it became and how, never what was said.
+ */
+export async function auditStatedIdentity(
+  tx: Executor,
+  organizationId: string,
+  event: Pick<ChannelEvent, 'channel'>,
+  interactionId: string | null,
+  stated: { outcome: 'linked' | 'review'; patientId: string; candidates: number },
+): Promise<void> {
+  await appendAudit(tx, {
+    organizationId,
+    actorType: 'system',
+    actorRole: 'channel',
+    action: 'write',
+    resourceType: stated.outcome === 'linked' ? 'identity_link' : 'match_review',
+    resourceId: interactionId,
+    patientId: stated.patientId,
+    route: `channel:${event.channel}`,
+    detail: {
+      channel: event.channel,
+      basis: 'stated_name_and_birth_date',
+      outcome: stated.outcome,
+      ...(stated.outcome === 'linked' ? { assurance: 'claimed' } : { candidates: stated.candidates }),
+    },
+  });
+}

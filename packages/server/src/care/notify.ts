@@ -51,7 +51,7 @@ async function routeFor(changes: ChangeSet, patient: PatientRow, interaction: La
   const preferred = await contactRouteFor(tx, organizationId, patient, { hasCase: !!interaction });
   if (preferred) candidates.push({ channel: preferred.channel, address: preferred.address, interactionId: null, live: false });
   // Fallbacks when the first choices are opted out: any verified-first phone or email on file.
-  const ids = await identitiesOf(tx, organizationId, patient.id);
+  const ids = (await identitiesOf(tx, organizationId, patient.id)).filter((i) => i.assurance !== 'claimed');
   for (const kind of ['phone', 'email'] as const) {
     for (const id of ids.filter((i) => i.kind === kind).sort((a, b) => Number(b.verified) - Number(a.verified) || b.confidence - a.confidence)) {
       candidates.push({ channel: kind === 'phone' ? 'sms' : 'email', address: id.value, interactionId: null, live: false });

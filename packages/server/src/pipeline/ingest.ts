@@ -13,14 +13,14 @@ import {
   type RequestType,
 } from '@carethread/core';
 import { ChangeSet } from '../store/events.ts';
-import { auditChannelWrite } from '../audit/channels.ts';
+import { auditChannelWrite, auditStatedIdentity } from '../audit/channels.ts';
 import { organizationDirectory, threadingPolicyOf, type OrganizationRow } from '../store/orgs.ts';
 import { getActivePatient } from '../store/patients.ts';
 import { cases, inboundReceipts, interactions, messages, outbox } from '../store/schema.ts';
 import type { AssistantTurnResult, Services } from './context.ts';
 import { BadInput, ContinuationRejected } from './errors.ts';
 import { recordStatedFacts, statedBirthDateConflicts } from './facts.ts';
-import { attachCasePatient, identifyByAddress, identifyByFacts, setInteractionPatient } from './identify.ts';
+import { attachCasePatient, identifyByAddress, identifyByFacts, setInteractionPatient, type StatedIdentityOutcome } from './identify.ts';
 import { pendingContinuationFor, recordContinuationFailure, redeemContinuation, type PresentedContinuation } from './continuations.ts';
 import {
   foldIntoExistingCase,
@@ -96,7 +96,8 @@ export async function ingestEvent(services: Services, organizationId: string, ev
           );
         return { ...EMPTY, ...(stored?.result as Partial<IngestResult>), duplicate: true };
       }
-      const result = await processEvent(services, changes, org, event, from);
+      const notes: ProcessNotes = { stated: null };
+      const result = await processEvent(services, changes, org, event, from, notes);
       await tx
         .update(inboundReceipts)
         .set({ result })
@@ -107,7 +108,9 @@ export async function ingestEvent(services: Services, organizationId: string, ev
             eq(inboundReceipts.idempotencyKey, event.idempotencyKey),
           ),
         );
-      await auditChannelWrite(tx, organizationId, event, result); // last: holds the audit chain lock only until commit
+      // last: the audit chain lock is held only until commit
+      if (notes.stated) await auditStatedIdentity(tx, organizationId, event, result.interactionId, notes.stated);
+      await auditChannelWrite(tx, organizationId, event, result);
       await changes.commit();
       return result;
     });
@@ -138,12 +141,18 @@ function normaliseAddress(event: ChannelEvent, org: OrganizationRow): { kind: Id
   return { kind: address.kind, value };
 }
 
+/** What processing learnt that the audit log records after it (outside the ingest result). */
+interface ProcessNotes {
+  stated: StatedIdentityOutcome | null;
+}
+
 async function processEvent(
   services: Services,
   changes: ChangeSet,
   org: OrganizationRow,
   event: ChannelEvent,
   from: { kind: IdentifierKind; value: string } | null,
+  notes: ProcessNotes,
 ): Promise<IngestResult> {
   const at = event.occurredAt;
   if (event.kind === 'delivery_status') {
@@ -237,7 +246,9 @@ async function processEvent(
     const found = await recordStatedFacts(changes, services.extractor, interaction, text, { language, defaultRegion: org.defaultRegion }, at);
     recorded = found.map((f) => f.name);
     if (found.some((f) => f.name === 'birthDate' || f.name === 'givenName' || f.name === 'familyName')) {
-      interaction = await identifyByFacts(changes, interaction, at);
+      const identified = await identifyByFacts(changes, interaction, at);
+      interaction = identified.interaction;
+      notes.stated = identified.stated;
       const folded = await foldIntoExistingCase(changes, interaction, threadingPolicyOf(org), at);
       if (folded) {
         interaction = folded.interaction;

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { currentFacts, normalizeIdentifier, type IdentifierKind, type KnownFact } from '@carethread/core';
 import type { Executor } from '../store/db.ts';
 import { getOrganization } from '../store/orgs.ts';
-import { findPatientsByIdentifier, getActivePatient, identitiesOf, type PatientRow } from '../store/patients.ts';
+import { findIdentityHolders, getActivePatient, identitiesOf, type PatientRow } from '../store/patients.ts';
 import { cases, departments, interactions, messages } from '../store/schema.ts';
 import { knownFacts } from '../pipeline/facts.ts';
 import { BadInput } from '../pipeline/errors.ts';
@@ -116,14 +116,17 @@ export async function incomingContextCard(
   const org = await getOrganization(tx, organizationId);
   const value = normalizeIdentifier(kind, rawAddress, org?.defaultRegion ?? 'US');
   if (!value) throw new BadInput(`invalid_${kind}`, `That ${kind.replace('_', ' ')} is not valid.`, 422);
-  const found = await findPatientsByIdentifier(tx, organizationId, kind, value);
+  const holders = await findIdentityHolders(tx, organizationId, kind, value);
+  const found = holders.map((h) => h.patient);
   const patient = found.length === 1 ? found[0]! : null;
+  // A link made from a stated name and birth date vouches for no more than that claim.
+  const byKind = kind === 'phone' || kind === 'email' ? 'matched' : 'claimed';
   const card = await patientPart(tx, organizationId, patient, null, now);
   return {
     ...card,
     case: null,
     candidates: found.length > 1 ? found.map((p) => ({ id: p.id, givenName: p.givenName, familyName: p.familyName })) : [],
-    assurance: patient ? (kind === 'phone' || kind === 'email' ? 'matched' : 'claimed') : 'anonymous',
+    assurance: patient ? (holders[0]!.assurance === 'claimed' ? 'claimed' : byKind) : 'anonymous',
     lastMessages: [],
     preferences: { language: patient?.language ?? null, channel: patient?.preferredChannel ?? null },
   };

@@ -14,7 +14,9 @@ export interface ContactRoute {
  * the outbox worker checks it at send time, when it is current.
  */
 export async function contactRouteFor(tx: Executor, organizationId: string, patient: PatientRow, opts: { hasCase: boolean }): Promise<ContactRoute | null> {
-  const ids = await identitiesOf(tx, organizationId, patient.id);
+  // A link made only from a stated name and birth date may be a stranger's address: nothing
+  // unprompted goes there.
+  const ids = (await identitiesOf(tx, organizationId, patient.id)).filter((i) => i.assurance !== 'claimed');
   const best = (kind: string) =>
     ids.filter((i) => i.kind === kind).sort((a, b) => Number(b.verified) - Number(a.verified) || b.confidence - a.confidence || (a.createdAt < b.createdAt ? -1 : 1))[0]?.value ?? null;
   const phone = best('phone');

@@ -89,6 +89,33 @@ export async function getActivePatient(tx: Executor, organizationId: string, id:
   return row && row.status === 'active' ? row : null;
 }
 
+export type AddressAssurance = 'claimed' | 'matched';
+
+export interface IdentityHolder {
+  patient: PatientRow;
+  /** What the address alone says about this patient (identities.assurance). */
+  assurance: AddressAssurance;
+  verified: boolean;
+}
+
+/** Active patients holding this identifier, with how far each link vouches for them. */
+export async function findIdentityHolders(tx: Executor, organizationId: string, kind: IdentifierKind, value: string): Promise<IdentityHolder[]> {
+  const rows = await tx
+    .select({ patient: patients, assurance: identities.assurance, verified: identities.verified })
+    .from(identities)
+    .innerJoin(patients, eq(patients.id, identities.patientId))
+    .where(
+      and(
+        eq(identities.organizationId, organizationId),
+        eq(identities.kind, kind),
+        eq(identities.valueIndex, identifierIndex(kind, value)),
+        eq(patients.organizationId, organizationId),
+        eq(patients.status, 'active'),
+      ),
+    );
+  return rows.map((r) => ({ patient: r.patient, assurance: r.assurance === 'claimed' ? 'claimed' : 'matched', verified: r.verified }));
+}
+
 /** Active patients holding this identifier: more than one means a shared line or mailbox. */
 export async function findPatientsByIdentifier(
   tx: Executor,
@@ -153,7 +180,7 @@ export async function linkIdentity(
   patientId: string,
   kind: IdentifierKind,
   value: string,
-  opts: { verified: boolean; confidence: number; source: string; at: string },
+  opts: { verified: boolean; confidence: number; source: string; at: string; assurance?: AddressAssurance },
 ): Promise<void> {
   const inserted = await changes.tx
     .insert(identities)
@@ -165,6 +192,7 @@ export async function linkIdentity(
       valueIndex: identifierIndex(kind, value),
       verified: opts.verified,
       confidence: opts.confidence,
+      assurance: opts.assurance ?? 'matched',
       source: opts.source,
       createdAt: opts.at,
     })
@@ -175,7 +203,7 @@ export async function linkIdentity(
       kind: 'identity_linked',
       patientId,
       occurredAt: opts.at,
-      data: { identifierKind: kind, source: opts.source, verified: opts.verified },
+      data: { identifierKind: kind, source: opts.source, verified: opts.verified, assurance: opts.assurance ?? 'matched' },
     });
   } else if (opts.verified) {
     await changes.tx
@@ -190,6 +218,32 @@ export async function linkIdentity(
         ),
       );
   }
+}
+
+/**
+ * Lowers what an existing link vouches for to `claimed`: the record made from a new address
+ * turned out to be somebody's only by what was said from it. Never raises, never unverifies
+ * a link the organisation checked.
+ */
+export async function demoteIdentityToClaimed(
+  changes: ChangeSet,
+  patientId: string,
+  kind: IdentifierKind,
+  value: string,
+  opts: { confidence: number; source: string },
+): Promise<void> {
+  await changes.tx
+    .update(identities)
+    .set({ assurance: 'claimed', confidence: opts.confidence, source: opts.source })
+    .where(
+      and(
+        eq(identities.organizationId, changes.organizationId),
+        eq(identities.patientId, patientId),
+        eq(identities.kind, kind),
+        eq(identities.valueIndex, identifierIndex(kind, value)),
+        eq(identities.verified, false),
+      ),
+    );
 }
 
 export async function identitiesOf(tx: Executor, organizationId: string, patientId: string) {

@@ -146,6 +146,12 @@ export const identities = pgTable(
     verified: boolean('verified').notNull().default(false),
     /** 0..1 confidence of the link between this identifier and the patient. */
     confidence: real('confidence').notNull().default(1),
+    /**
+     * The most this address alone says about who is writing: `matched` (registered by the
+     * organisation, or the record was made from it), or `claimed` when the link rests only on
+     * a name and date of birth said from a new address, which anyone could know.
+     */
+    assurance: text('assurance').notNull().default('matched'),
     source: text('source').notNull(),
     createdAt: ts('created_at').notNull(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "identities" ADD COLUMN "assurance" text DEFAULT 'matched' NOT NULL;
