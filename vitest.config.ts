@@ -8,5 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['scripts/test-setup.ts'],
+    // Waits for asynchronous effects (outbox, routing timers, sockets) poll for up to 10 s, not
+    // the 1 s default: on a busy 2-core CI machine a second is a thin margin, and a real
+    // failure still fails, only later.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });
