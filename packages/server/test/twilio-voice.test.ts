@@ -554,6 +554,28 @@ describe('the edge', () => {
     expect(await count('inbound_receipts')).toBe(before.receipts);
   });
 
+  it('refuses an unsigned request whatever its content type, on every Twilio webhook', async () => {
+    const before = { events: await count('events'), receipts: await count('inbound_receipts') };
+    const paths = [VOICE, `${VOICE}/code?lang=en&attempt=1`, `${VOICE}/menu?lang=en&attempt=1`, `${VOICE}/status`, '/channels/twilio/sms', '/channels/twilio/sms/status'];
+    const bodies: Array<[string, string]> = [
+      ['application/json', JSON.stringify(callForm(newCallSid(), phone(95)))],
+      ['application/json', '{"CallSid":'],
+      ['application/json', ''],
+      ['application/octet-stream', 'CallSid=CA1'],
+      ['text/plain', 'CallSid=CA1'],
+    ];
+    for (const path of paths) {
+      for (const [contentType, payload] of bodies) {
+        expect({ path, contentType, payload, status: (await twilioPost(path, {}, { signature: null, contentType, payload })).status }).toEqual({ path, contentType, payload, status: 403 });
+        // A made-up signature over a body that does not parse is no better.
+        const forged = await twilioPost(path, {}, { signature: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', contentType, payload });
+        expect([path, contentType, payload, forged.status >= 400 && forged.status < 500]).toEqual([path, contentType, payload, true]);
+      }
+    }
+    expect(await count('events')).toBe(before.events);
+    expect(await count('inbound_receipts')).toBe(before.receipts);
+  });
+
   it('answers a signed but malformed request with safe TwiML, never a 5xx', async () => {
     const before = await count('events');
     // No CallSid, no To.

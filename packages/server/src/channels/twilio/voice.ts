@@ -3,7 +3,7 @@ import type { Language } from '@carethread/core';
 import type { Services } from '../../pipeline/context.ts';
 import type { RealtimeHub } from '../../realtime.ts';
 import type { OrganizationRow } from '../../store/orgs.ts';
-import { formField, requireTwilioSignature } from './common.ts';
+import { formField, hasValidTwilioSignature, refuseUnsignedTwilio, requireTwilioSignature } from './common.ts';
 import {
   CALL_ENDED,
   LONG_WAIT_SECONDS,
@@ -69,10 +69,12 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
   await app.register(async (scope) => {
     // A body the form parser refuses, or anything thrown outside a handler, still gets TwiML.
     scope.setErrorHandler(async (error: Error, request, reply) => {
+      // A body that failed to parse never passed the signature check: refuse it, not answer it.
+      if (!hasValidTwilioSignature(services, request)) return reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
       request.log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'twilio voice request failed');
       return sendTwiml(reply, failSafeTwiml(languageOf(query(request).lang), null));
     });
-    const signed = { preHandler: requireTwilioSignature(services), schema: { hide: true } };
+    const signed = { onRequest: refuseUnsignedTwilio, preHandler: requireTwilioSignature(services), schema: { hide: true } };
 
     /**
      * `onFailure` answers when the step itself failed; by default the caller is apologised to and
