@@ -63,7 +63,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { patients?: number; seed?: number } = {}): Promise<Harness> {
+export async function createHarness(options: { patients?: number; seed?: number; logLines?: string[] } = {}): Promise<Harness> {
   const { database, url, cleanup } = await testDatabase();
   const services = createServices(database, 'test-secret');
   await syncDataKeys(database, 'test-secret');
@@ -71,7 +71,8 @@ export async function createHarness(options: { patients?: number; seed?: number 
   const { token } = await ensureAdminToken(database.db, organizationId);
   const hub = new RealtimeHub();
   await hub.start(database);
-  const app = await buildApp({ services, hub });
+  const logLines = options.logLines;
+  const app = await buildApp({ services, hub, ...(logLines ? { logger: { stream: { write: (line: string) => void logLines.push(line) } } } : {}) });
   await app.ready();
   const headers = { authorization: `Bearer ${token}` };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
