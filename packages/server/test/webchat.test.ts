@@ -370,7 +370,7 @@ describe('web chat socket: continuing on another channel', () => {
     client.close();
   });
 
-  it('continue by phone gives a 6-digit code that a call redeems onto the same case', async () => {
+  it('continue by phone gives an 8-digit code that a call redeems onto the same case', async () => {
     const client = await connect();
     const welcome = await client.hello({ language: 'en' });
     await client.say('c1', 'I would like the results of my blood test');
@@ -378,7 +378,7 @@ describe('web chat socket: continuing on another channel', () => {
     client.send({ type: 'continue', channel: 'voice' });
     const offer = await client.type('continuation');
     expect(offer.channel).toBe('voice');
-    expect(offer.code).toMatch(/^\d{6}$/);
+    expect(offer.code).toMatch(/^\d{8}$/);
     expect(offer.phoneNumber).toBe(DEMO_PHONE_NUMBER);
     expect(offer.instructions).toContain(offer.code);
     expect(offer.instructions).toContain('555-010-0100');

@@ -9,6 +9,7 @@ import {
   LONG_WAIT_SECONDS,
   QUEUE_RESULT,
   TWILIO_CALL_STATUS,
+  codeEntryPaused,
   connectAgent,
   endCall,
   holdCall,
@@ -114,6 +115,11 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       if (!found) return notInServiceTwiml();
       const { language } = await startCall(services, found.org, found.call, now());
       step.language = language;
+      // While code entry is paused for the organisation, the caller is not asked for one: straight to the menu.
+      if (await codeEntryPaused(services, found.org.id, now())) {
+        const p = promptsFor(language);
+        return menuTwiml(base(), language, 1, `${p.welcome(found.org.name)} ${p.emergency(found.org.defaultRegion)} ${p.codeEntryUnavailable}`);
+      }
       return greetingTwiml(base(), language, found.org.name, found.org.defaultRegion);
     });
 
@@ -133,6 +139,7 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       }
       if (outcome.kind === 'none') return menuTwiml(base(), language, 1);
       if (outcome.reason === 'rate_limited') return menuTwiml(base(), language, 1, p.codeRateLimited);
+      if (outcome.reason === 'busy' || outcome.reason === 'paused') return menuTwiml(base(), language, 1, p.codeEntryUnavailable);
       const why = outcome.reason === 'expired' ? p.codeExpired : outcome.reason === 'used' ? p.codeUsed : p.codeUnknown;
       return attempt < CODE_TRIES ? codeRetryTwiml(base(), language, why, attempt + 1) : menuTwiml(base(), language, 1, why);
     });
