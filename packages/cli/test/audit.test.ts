@@ -183,11 +183,11 @@ describe('audit anchors written on a schedule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'carethread-anchors-'));
     const file = join(dir, 'anchors.jsonl');
     const lines: string[] = [];
-    // The job writes at once and then every interval; one pass is all this test needs.
-    const job = startAuditAnchorJob(h.services, 3_600_000, (line) => lines.push(line));
+    // The job writes at once and then every interval; the first pass is all this test needs.
+    const job = await startAuditAnchorJob(h.services, 3_600_000, (line) => lines.push(line));
     try {
       await job.stop();
-      const anchors = await job.runOnce();
+      const anchors = lines.map((l) => JSON.parse(l) as Awaited<ReturnType<typeof job.runOnce>>[number]);
       const ours = anchors.find((a) => a.organizationId === h.organizationId)!;
       expect(ours).toMatchObject({ kind: 'carethread.audit_anchor', organization: 'demo' });
       expect(ours.rows).toBeGreaterThan(0);

@@ -241,7 +241,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const anchorFile = config.auditAnchorFile;
   const auditAnchoring =
     config.auditAnchorMinutes > 0
-      ? startAuditAnchorJob(services, config.auditAnchorMinutes * 60_000, (line) => {
+      ? await startAuditAnchorJob(services, config.auditAnchorMinutes * 60_000, (line) => {
           log(`audit anchor ${line}`);
           if (anchorFile) appendFileSync(anchorFile, `${line}\n`, { mode: 0o600 });
         })

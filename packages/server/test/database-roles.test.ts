@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationRoleWarning, openConfiguredDatabase, openDatabase, recordAudit, seedOrganization, type CarethreadConfig, type Database } from '../src/index.ts';
+import { applicationRoleWarning, openConfiguredDatabase, openDatabase, recordAudit, seedOrganization, startCarethread, type CarethreadConfig, type Database } from '../src/index.ts';
 import { testDatabase, usingPostgres } from './helpers/harness.ts';
 
 // The documented PostgreSQL set-up: an owner login that only migrates
@@ -32,6 +32,47 @@ describe('the application role check', () => {
       await cleanup();
     }
   });
+});
+
+describe('carethread start', () => {
+  it('writes audit anchors to the log and the anchor file, and warns once when it runs as a superuser', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'carethread-start-'));
+    const anchorFile = join(dataDir, 'anchors.jsonl');
+    const scratch = usingPostgres ? await testDatabase() : null;
+    const assistant = process.env.CARETHREAD_ASSISTANT;
+    process.env.CARETHREAD_ASSISTANT = '0';
+    const lines: string[] = [];
+    try {
+      // The suite's PostgreSQL login is a superuser; the embedded database is never checked.
+      const running = await startCarethread(
+        { port: 0, host: '127.0.0.1', dataDir, demoPatients: 2, logger: false, auditAnchorMinutes: 60, auditAnchorFile: anchorFile, ...(scratch ? { databaseUrl: scratch.url! } : {}) },
+        (line) => lines.push(line),
+      );
+      await running.close();
+      const warnings = lines.filter((l) => l.startsWith('warning: '));
+      if (usingPostgres) {
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/superuser/);
+      } else {
+        expect(warnings).toEqual([]);
+      }
+      const logged = lines.filter((l) => l.startsWith('audit anchor '));
+      expect(logged.length).toBeGreaterThanOrEqual(1);
+      const anchor = JSON.parse(logged[0]!.slice('audit anchor '.length));
+      expect(anchor).toMatchObject({ kind: 'carethread.audit_anchor', organization: 'demo' });
+      expect(Number.isInteger(anchor.headSeq) && Number.isInteger(anchor.rows)).toBe(true);
+      expect(anchor.headHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(readFileSync(anchorFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toContainEqual(anchor);
+    } finally {
+      if (assistant === undefined) delete process.env.CARETHREAD_ASSISTANT;
+      else process.env.CARETHREAD_ASSISTANT = assistant;
+      if (scratch) {
+        await scratch.database.close().catch(() => undefined);
+        await scratch.cleanup().catch(() => undefined);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!usingPostgres)('PostgreSQL with an owner for migrations and a restricted application login', () => {

@@ -81,7 +81,8 @@ export async function runAudit(database: Database, argv: string[], io: AuditComm
     const expected = fileAnchors.filter((a) => a.organization === org.slug).map((a) => ({ seq: a.headSeq, hash: a.headHash }));
     if (anchor && i === 0) expected.push({ seq: Number(anchor[1]), hash: anchor[2]! });
     if (!report.ok || expected.length === 0) continue;
-    const wanted = expected.filter((a) => report.startsAfterPurgeThrough === null || a.seq > report.startsAfterPurgeThrough).sort((a, b) => a.seq - b.seq);
+    // Seq 0 is an empty chain's anchor: every chain starts there.
+    const wanted = expected.filter((a) => a.seq > 0 && (report.startsAfterPurgeThrough === null || a.seq > report.startsAfterPurgeThrough)).sort((a, b) => a.seq - b.seq);
     const stored = new Map<number, string>();
     for (let at = 0; at < wanted.length; at += 1000) {
       const seqs = [...new Set(wanted.slice(at, at + 1000).map((a) => a.seq))];

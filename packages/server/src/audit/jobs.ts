@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { logJobFailure, repeatEvery } from '../jobs.ts';
 import { auditLog } from '../store/schema-audit.ts';
 import { organizations } from '../store/schema.ts';
-import { purgeExpiredAudit, type PurgeResult } from './log.ts';
+import { GENESIS_HASH, purgeExpiredAudit, type PurgeResult } from './log.ts';
 
 export interface AuditRetentionJob {
   /** One pass over every organisation (what the timer runs; tests call it directly). */
@@ -45,7 +45,7 @@ export interface AuditAnchor {
   rows: number;
 }
 
-/** Every organisation's current head (organisations without audit rows are skipped). */
+/** Every organisation's current head; an empty chain's anchor is seq 0 and the genesis hash (every chain passes through it). */
 export async function auditAnchors(services: Services): Promise<AuditAnchor[]> {
   const db = services.database.db;
   const orgs = await db.select({ id: organizations.id, slug: organizations.slug }).from(organizations);
@@ -57,8 +57,15 @@ export async function auditAnchors(services: Services): Promise<AuditAnchor[]> {
       .where(eq(auditLog.organizationId, org.id))
       .orderBy(sql`${auditLog.seq} desc`)
       .limit(1);
-    if (!head) continue;
-    out.push({ kind: 'carethread.audit_anchor', organization: org.slug, organizationId: org.id, at: services.now().toISOString(), headSeq: Number(head.seq), headHash: head.hash, rows: Number(head.rows) });
+    out.push({
+      kind: 'carethread.audit_anchor',
+      organization: org.slug,
+      organizationId: org.id,
+      at: services.now().toISOString(),
+      headSeq: head ? Number(head.seq) : 0,
+      headHash: head?.hash ?? GENESIS_HASH,
+      rows: head ? Number(head.rows) : 0,
+    });
   }
   return out;
 }
@@ -70,17 +77,19 @@ export interface AuditAnchorJob {
 }
 
 /**
- * Writes each organisation's audit anchor now and every `intervalMs`: one JSON line per
+ * Writes each organisation's audit anchor now (awaited) and every `intervalMs`: one JSON line per
  * organisation to `write` (the log, an append-only file), from where it is shipped outside the
  * database. The anchor holds ids and hashes only, no PHI.
  */
-export function startAuditAnchorJob(services: Services, intervalMs: number, write: (line: string) => void): AuditAnchorJob {
+export async function startAuditAnchorJob(services: Services, intervalMs: number, write: (line: string) => void): Promise<AuditAnchorJob> {
   const runOnce = async () => {
     const anchors = await auditAnchors(services);
     for (const anchor of anchors) write(JSON.stringify(anchor));
     return anchors;
   };
-  const job = repeatEvery(intervalMs, runOnce, logJobFailure('audit-anchor'));
+  // The first anchor is written before start-up reports ready, so even a short run leaves one.
+  await runOnce();
+  const job = repeatEvery(intervalMs, runOnce, logJobFailure('audit-anchor'), { firstDelayMs: intervalMs });
   return { runOnce, stop: () => job.stop() };
 }
 
