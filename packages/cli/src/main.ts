@@ -20,7 +20,7 @@ Usage:
   carethread replay <file-or-dir> [--json]
                                         play journey scenarios through the pipeline
   carethread nlu eval|classify [--json] score the assistant's understanding, or classify stdin lines
-  carethread audit verify|purge [--org S] [--json]
+  carethread audit verify|purge [--org S] [--json] [--anchors FILE]
                                         check the audit log's hash chain (exit 1 on a break), or purge past retention
   carethread keys status|rotate [--json]
                                         show the data key versions, or rotate: a new version, every PHI value re-encrypted, online

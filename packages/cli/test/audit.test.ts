@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,5 +174,47 @@ describe('carethread audit verify --anchor', () => {
     expect((await run(['verify', '--org', 'demo', '--anchor', anchor])).code).toBe(0);
     expect((await run(['verify', '--anchor', anchor])).code).toBe(2);
     expect((await run(['verify', '--org', 'demo', '--anchor', 'nonsense'])).code).toBe(2);
+  });
+});
+
+describe('audit anchors written on a schedule', () => {
+  it('verify --anchors catches deleted newest rows that leave a shorter chain valid on its own', async () => {
+    const { startAuditAnchorJob } = await import('@carethread/server');
+    const dir = mkdtempSync(join(tmpdir(), 'carethread-anchors-'));
+    const file = join(dir, 'anchors.jsonl');
+    const lines: string[] = [];
+    // The job writes at once and then every interval; the first pass is all this test needs.
+    const job = await startAuditAnchorJob(h.services, 3_600_000, (line) => lines.push(line));
+    try {
+      await job.stop();
+      const anchors = lines.map((l) => JSON.parse(l) as Awaited<ReturnType<typeof job.runOnce>>[number]);
+      const ours = anchors.find((a) => a.organizationId === h.organizationId)!;
+      expect(ours).toMatchObject({ kind: 'carethread.audit_anchor', organization: 'demo' });
+      expect(ours.rows).toBeGreaterThan(0);
+      expect(ours.headHash).toMatch(/^[0-9a-f]{64}$/);
+      // Shipped as a log would carry it: with a prefix, beside other lines.
+      writeFileSync(file, ['carethread: ready', ...lines.map((l) => `carethread: audit anchor ${l}`)].join('\n') + '\n');
+      for (let i = 0; i < 3; i++) await h.get('/api/v1/departments');
+      expect((await run(['verify', '--anchors', file])).code).toBe(0);
+
+      // The anchored head and everything after it is deleted: the rest still chains…
+      const tail = await h.database.db.select().from(auditLog).where(and(eq(auditLog.organizationId, h.organizationId), sql`${auditLog.seq} >= ${ours.headSeq}`));
+      await h.database.db.execute(sql`alter table audit_log disable trigger audit_log_append_only`);
+      try {
+        await h.database.db.delete(auditLog).where(and(eq(auditLog.organizationId, h.organizationId), sql`${auditLog.seq} >= ${ours.headSeq}`));
+        expect((await run(['verify', '--org', 'demo'])).code).toBe(0);
+        // …but the anchor shipped earlier no longer holds.
+        const checked = await run(['verify', '--org', 'demo', '--anchors', file, '--json']);
+        expect(checked.code).toBe(1);
+        expect(JSON.parse(checked.out).organizations[0].firstBreak).toMatchObject({ seq: ours.headSeq, kind: 'missing' });
+      } finally {
+        await h.database.db.insert(auditLog).values(tail);
+        await h.database.db.execute(sql`alter table audit_log enable trigger audit_log_append_only`);
+      }
+      expect((await run(['verify', '--anchors', file])).code).toBe(0);
+      expect((await run(['verify', '--anchors', join(dir, 'missing.jsonl')])).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

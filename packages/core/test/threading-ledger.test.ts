@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   continuationCodeFrom,
+  codeEntryState,
+  CONTINUATION_CODE_LENGTH,
+  CONTINUATION_ORG_PAUSE_AFTER,
+  CONTINUATION_ORG_WINDOW_MINUTES,
   continuationExpiry,
   currentFact,
   decideAsk,
@@ -114,15 +118,39 @@ describe('facts ledger and asks', () => {
 });
 
 describe('continuations', () => {
-  it('makes 6-digit codes from random bytes', () => {
+  it('makes 8-digit codes from random bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (bytes) => /^\d{6}$/.test(continuationCodeFrom(bytes))),
+      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), (bytes) => /^\d{8}$/.test(continuationCodeFrom(bytes))),
     );
   });
 
+  it('bounds guessing per organisation: 10,000 guesses an hour from any caller IDs check at most 200 codes', () => {
+    // One attempt every 0.36 s for three hours; a refusal for pace counts as a failure, a refusal while paused does not.
+    const failures: number[] = [];
+    const checkedPerHour = [0, 0, 0];
+    for (let t = 0; t < 3 * 3600_000; t += 360) {
+      const inWindow = failures.filter((f) => f > t - CONTINUATION_ORG_WINDOW_MINUTES * 60_000).length;
+      const inLastMinute = failures.filter((f) => f > t - 60_000).length;
+      const { refuse } = codeEntryState({ inWindow, inLastMinute });
+      if (refuse === 'paused') continue;
+      if (refuse === null) checkedPerHour[Math.floor(t / 3600_000)]! += 1;
+      failures.push(t);
+    }
+    for (const checked of checkedPerHour) expect(checked).toBeLessThanOrEqual(CONTINUATION_ORG_PAUSE_AFTER);
+    // With 20 live codes (docs/security.md), the chance of reaching any case in an hour:
+    const worst = Math.max(...checkedPerHour);
+    expect((worst * 20) / 10 ** CONTINUATION_CODE_LENGTH).toBeLessThan(1 / 10_000);
+    // And the bound does not rest on the attacker's pace: 200 checked wrong codes fill the window.
+    expect((CONTINUATION_ORG_PAUSE_AFTER * 20) / 10 ** CONTINUATION_CODE_LENGTH).toBeLessThan(1 / 10_000);
+    expect(codeEntryState({ inWindow: 200, inLastMinute: 0 }).refuse).toBe('paused');
+    expect(codeEntryState({ inWindow: 49, inLastMinute: 49 }).refuse).toBeNull();
+    expect(codeEntryState({ inWindow: 50, inLastMinute: 10 }).refuse).toBe('busy');
+  });
+
   it('reads codes from keypad and speech', () => {
-    expect(parseContinuationCode('482913#')).toBe('482913');
-    expect(parseContinuationCode('my code is 482 913')).toBe('482913');
+    expect(parseContinuationCode('48291375#')).toBe('48291375');
+    expect(parseContinuationCode('my code is 4829 1375')).toBe('48291375');
+    expect(parseContinuationCode('482913')).toBeNull();
     expect(parseContinuationCode('12345')).toBeNull();
     expect(parseContinuationCode('call 5550100123')).toBeNull();
   });

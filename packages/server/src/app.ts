@@ -28,13 +28,28 @@ export interface AppOptions {
   hub: RealtimeHub;
   /** Inbound request bodies above this are refused with 413 (bytes). */
   bodyLimit?: number;
-  logger?: boolean;
+  /** Request logging; a stream receives the JSON lines instead of stdout (tests read them). */
+  logger?: boolean | { stream: { write(line: string): void } };
   /** Fastify's trustProxy; defaults to CARETHREAD_TRUST_PROXY (http-security.ts). */
   trustProxy?: TrustProxy;
 }
 
 export const API_PREFIX = '/api/v1';
 
+/** ws reports a frame over maxPayload as this error; the socket already closed it with 1009. */
+const FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+/**
+ * An error on an open socket. A frame over the size limit is handled (the socket closes with
+ * 1009 and the client is told why), so it is noted, not raised as an error; nothing of the
+ * frame is logged, only the error's name and code.
+ */
+function onSocketError(this: FastifyInstance, error: Error, socket: { terminate(): void }, request: FastifyRequest): void {
+  const code = (error as { code?: string }).code;
+  if (code === FRAME_TOO_LARGE) request.log.info({ err: { name: error.name, code } }, 'websocket frame over the size limit refused');
+  else request.log.warn({ err: { name: error.name, code } }, 'websocket failed');
+  socket.terminate();
+}
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -44,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Request logs carry method, route and status only: URLs and bodies can hold PHI.
     logger: options.logger
       ? {
+          ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
           serializers: {
             req: (req: FastifyRequest) => ({ method: req.method, route: req.routeOptions?.url }),
           },
@@ -72,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // BaseLayout: no Swagger top bar, whose logo carries an inline <style> our CSP would refuse
   // (and whose "explore" box would load other specs); the reference itself is unchanged.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { layout: 'BaseLayout' } });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 }, errorHandler: onSocketError });
   // Twilio and hosted mail providers post application/x-www-form-urlencoded.
   await app.register(fastifyFormbody);
 

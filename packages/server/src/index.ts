@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -8,7 +8,7 @@ import { prepareFirstRun, type DemoSignIn } from './auth/first-run.ts';
 import { DEMO_SLUG, seedOrganization } from './demo.ts';
 import { createServices, type Services } from './pipeline/context.ts';
 import { RealtimeHub } from './realtime.ts';
-import { migrateDatabase, openDatabase, type Database } from './store/db.ts';
+import { applicationRoleWarning, detectTenantWall, migrateDatabase, openDatabase, type Database } from './store/db.ts';
 import { getOrganizationBySlug } from './store/orgs.ts';
 import { followKeyRotations, resealAll, sealingPending, syncDataKeys } from './store/key-rotation.ts';
 import { settingsFromEnv } from './settings.ts';
@@ -19,7 +19,7 @@ import { portalTransport } from './channels/portal/index.ts';
 import { seedScheduling, startSchedulingJobs } from './scheduling/index.ts';
 import { seedCare } from './care/index.ts';
 import { startRoutingJobs } from './routing/index.ts';
-import { startAuditRetentionJob } from './audit/index.ts';
+import { startAuditAnchorJob, startAuditRetentionJob } from './audit/index.ts';
 import { createUnderstanding } from '@carethread/assistant';
 import { createAssistant } from './assistant/index.ts';
 import type { OutboundTransport } from './outbox/transport.ts';
@@ -41,7 +41,7 @@ export { frictionReport, caseFrictionSummaries } from './read/friction.ts';
 export { createAssistant, escalateUrgent, handOff, openAlerts } from './assistant/index.ts';
 export { assistantReport, assistantCaseSummaries } from './read/assistant-metrics.ts';
 export { RealtimeHub } from './realtime.ts';
-export { openDatabase, migrateDatabase, isDatabaseUnavailable, type Database, type Db } from './store/db.ts';
+export { openDatabase, migrateDatabase, isDatabaseUnavailable, applicationRoleWarning, type Database, type Db } from './store/db.ts';
 export { DatabaseInUse, type LockHolder } from './store/embedded-lock.ts';
 export { rotateDataKey, resealAll, syncDataKeys, valuesPerKey, ENCRYPTED_COLUMNS, KeyMismatch, type RotationResult } from './store/key-rotation.ts';
 export { blindIndex, decryptField, encryptField, isCiphertext, activeKeyId, useMasterSecret } from './store/field-crypto.ts';
@@ -70,7 +70,7 @@ export {
   type CareTask,
 } from './care/index.ts';
 export { ensureAdminToken, hashToken, newToken } from './auth.ts';
-export { appendAudit, recordAudit, verifyChain, purgeExpiredAudit, auditRetentionYears, toAuditEvent, auditedRouteList, auditLog, startAuditRetentionJob, type AuditEntry, type AuditRow, type ChainReport } from './audit/index.ts';
+export { appendAudit, recordAudit, verifyChain, purgeExpiredAudit, auditRetentionYears, toAuditEvent, auditedRouteList, auditLog, startAuditRetentionJob, startAuditAnchorJob, auditAnchors, parseAuditAnchors, type AuditAnchor, type AuditEntry, type AuditRow, type ChainReport } from './audit/index.ts';
 export * as schema from './store/schema.ts';
 export { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 export { PermanentDeliveryError, type OutboundTransport, type OutboundItem } from './outbox/transport.ts';
@@ -86,6 +86,15 @@ export interface CarethreadConfig {
   adminToken?: string;
   demoPatients: number;
   logger: boolean;
+  /**
+   * PostgreSQL only: the tables' owner, used for migrations alone, so the application's own
+   * login (DATABASE_URL) can be a restricted one that cannot switch the audit triggers off.
+   */
+  migrationDatabaseUrl?: string;
+  /** Minutes between audit anchors written by `start` (0: none). */
+  auditAnchorMinutes: number;
+  /** File the anchors are appended to as JSON lines, besides the log. */
+  auditAnchorFile?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CarethreadConfig {
@@ -99,7 +108,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CarethreadC
     adminToken: env.CARETHREAD_ADMIN_TOKEN || undefined,
     demoPatients: Number(env.CARETHREAD_DEMO_PATIENTS ?? 300),
     logger: env.CARETHREAD_LOG === '1',
+    migrationDatabaseUrl: env.CARETHREAD_MIGRATION_DATABASE_URL || undefined,
+    auditAnchorMinutes: anchorMinutes(env.CARETHREAD_AUDIT_ANCHOR_MINUTES),
+    auditAnchorFile: env.CARETHREAD_AUDIT_ANCHOR_FILE || undefined,
   };
+}
+
+function anchorMinutes(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 7 * 24 * 60) throw new Error(`CARETHREAD_AUDIT_ANCHOR_MINUTES must be whole minutes from 0 (off) to 10080 (got "${raw}")`);
+  return n;
 }
 
 /**
@@ -127,9 +146,20 @@ export async function openConfiguredDatabase(
   log: (line: string) => void = () => {},
   command = 'another carethread command',
 ): Promise<{ database: Database; secret: string }> {
+  if (config.migrationDatabaseUrl && !config.databaseUrl) throw new Error('CARETHREAD_MIGRATION_DATABASE_URL needs DATABASE_URL (the restricted login the application runs as)');
+  if (config.migrationDatabaseUrl) {
+    // Migrations as the owner, in a connection of their own; the application never holds it.
+    const owner = await openDatabase({ databaseUrl: config.migrationDatabaseUrl, poolSize: 1 });
+    try {
+      await migrateDatabase(owner);
+    } finally {
+      await owner.close();
+    }
+  }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata'), command });
   try {
-    await migrateDatabase(database);
+    if (config.migrationDatabaseUrl) await detectTenantWall(database);
+    else await migrateDatabase(database);
     if (database.kind === 'postgres' && !database.tenantWall) {
       log('row-level security does not wall API requests: the role carethread_app is missing or this login may not take it on (see docs/security.md)');
     }
@@ -172,6 +202,8 @@ export interface Running {
 /** Opens (and migrates) the database, seeds the demo organisation when empty, and serves. */
 export async function startCarethread(config: CarethreadConfig, log: (line: string) => void = () => {}): Promise<Running> {
   const { database, secret } = await openConfiguredDatabase(config, log, 'carethread start');
+  const roleWarning = await applicationRoleWarning(database);
+  if (roleWarning) log(`warning: ${roleWarning}`);
   const services = createServices(database, secret, { settings: settingsFromEnv(process.env, config.port) });
   // `carethread keys rotate` in another process announces the new active key version.
   const stopFollowingKeys = await followKeyRotations(database, secret);
@@ -211,6 +243,15 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   const routingJobs = startRoutingJobs(services);
   // Daily: drops audit rows older than the organisation's retention (default six years), keeping a checkpoint.
   const auditRetention = startAuditRetentionJob(services);
+  // Now and on a schedule: each organisation's chain head, for shipping outside the database.
+  const anchorFile = config.auditAnchorFile;
+  const auditAnchoring =
+    config.auditAnchorMinutes > 0
+      ? await startAuditAnchorJob(services, config.auditAnchorMinutes * 60_000, (line) => {
+          log(`audit anchor ${line}`);
+          if (anchorFile) appendFileSync(anchorFile, `${line}\n`, { mode: 0o600 });
+        })
+      : null;
   return {
     app,
     database,
@@ -223,6 +264,7 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
     async close() {
       await routingJobs.stop();
       await auditRetention.stop();
+      await auditAnchoring?.stop();
       await schedulingJobs.stop();
       await outboxWorker.stop();
       await smtp?.close();

@@ -142,7 +142,7 @@ describe('hand-off: expected wait, call-back or a continuation on another channe
     expect(said(handed)).toMatch(/expected wait is about \d+ minutes?/);
     expect(said(handed)).toMatch(/CALLBACK.*CALL for a code to continue by phone/);
     const call = await sms('CALL', 21);
-    expect(said(call)).toMatch(/Call \(\d{3}\) \d{3}-\d{4} and enter code \d{6}/);
+    expect(said(call)).toMatch(/Call \(\d{3}\) \d{3}-\d{4} and enter code \d{8}/);
     const cont = await rows<{ target_channel: string; case_id: string }>(sql`select target_channel, case_id from continuations where case_id = ${caseId}`);
     expect(cont).toEqual([{ target_channel: 'voice', case_id: caseId }]);
     // The code reached the patient by SMS: through the outbox, like every assistant reply.
@@ -157,11 +157,11 @@ describe('hand-off: expected wait, call-back or a continuation on another channe
     const first = await event({ channel: 'webchat', from: visitor, conversationRef: 'chat-cont-1', text: 'I need to book an appointment', occurredAt: at(25) });
     const res = await event({ channel: 'webchat', from: visitor, conversationRef: 'chat-cont-1', text: 'can I call instead?', occurredAt: at(26) });
     expect(res.body.caseId).toBe(first.body.caseId);
-    expect(said(res)).toMatch(/enter code \d{6}/);
+    expect(said(res)).toMatch(/enter code \d{8}/);
     const es = await event({ channel: 'webchat', from: { kind: 'chat_visitor', value: 'v-cont-2' }, conversationRef: 'chat-cont-2', text: 'quiero hablar con un representante', occurredAt: at(27) });
     expect(said(es)).toMatch(/espera estimada es de unos \d+ minutos?.*TELEFONO/);
     const tel = await event({ channel: 'webchat', from: { kind: 'chat_visitor', value: 'v-cont-2' }, conversationRef: 'chat-cont-2', text: 'TELEFONO', occurredAt: at(28) });
-    expect(said(tel)).toMatch(/introduzca el código \d{6}/);
+    expect(said(tel)).toMatch(/introduzca el código \d{8}/);
   });
 });
 

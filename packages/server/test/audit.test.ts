@@ -152,6 +152,45 @@ describe('capture', () => {
     expect(granted.some((r) => r.resourceId === agent.id)).toBe(true);
   });
 
+  it('a response that reveals several patients names every one of them, and a per-patient search finds it', async () => {
+    // Two members of one family share a phone: the incoming card lists both as candidates.
+    const shared = '+15555550181';
+    const ids: string[] = [];
+    for (const givenName of ['Maren', 'Tobias']) {
+      const res = await h.post('/api/v1/patients', { givenName, familyName: 'Okafor-Lind', birthDate: givenName === 'Maren' ? '1971-02-03' : '2004-09-10', identifiers: [{ kind: 'phone', value: shared }] });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const named = (row: { patientId: string | null; detail: Record<string, unknown> | null }) =>
+      [...(row.patientId ? [row.patientId] : []), ...(((row.detail?.patientIds as string[] | undefined) ?? []))].sort();
+
+    let before = await headSeq();
+    const card = await h.get(`/api/v1/context?kind=phone&address=${encodeURIComponent(shared)}`);
+    expect(card.status).toBe(200);
+    expect(card.body.candidates.map((c: { id: string }) => c.id).sort()).toEqual([...ids].sort());
+    const [contextRow] = await rowsAfter(before);
+    expect(named(contextRow!)).toEqual([...ids].sort());
+
+    // The front desk's name search: every hit is named.
+    before = await headSeq();
+    const found = await h.get('/api/v1/front-desk/patients?q=Okafor-Lind');
+    expect(found.status).toBe(200);
+    expect(found.body.patients.length).toBe(2);
+    const [searchRow] = await rowsAfter(before);
+    expect(named(searchRow!)).toEqual([...ids].sort());
+
+    // Each patient's disclosure report finds both searches; the FHIR export names both patients.
+    for (const id of ids) {
+      const report = await h.get(`/api/v1/audit?patientId=${id}&limit=500`);
+      const seqs = report.body.entries.map((e: { seq: number }) => Number(e.seq));
+      expect(seqs).toContain(Number(contextRow!.seq));
+      expect(seqs).toContain(Number(searchRow!.seq));
+    }
+    const fhir = await h.app.inject({ method: 'GET', url: `/api/v1/audit/export?format=fhir&from=${encodeURIComponent(new Date(Date.parse(String(contextRow!.at)) - 1).toISOString())}`, headers: { authorization: `Bearer ${h.token}` } });
+    expect(fhir.body).toContain(`Patient/${ids[0]}`);
+    expect(fhir.body).toContain(`Patient/${ids[1]}`);
+  });
+
   it('never stores a message body, a phone number or a raw URL', async () => {
     const all = await db().select().from(auditLog);
     const text = JSON.stringify(all);

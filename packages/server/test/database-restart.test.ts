@@ -40,6 +40,7 @@ beforeAll(async () => {
     databaseUrl: cluster.url,
     dataDir,
     adminToken: TOKEN,
+    auditAnchorMinutes: 0,
     demoPatients: 5,
     logger: false,
   });

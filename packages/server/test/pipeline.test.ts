@@ -60,7 +60,7 @@ describe('chat then phone: one case, no repeated questions', () => {
 
     const offer = await h.post(`/api/v1/interactions/${first.body.interactionId}/continuations`, { channel: 'voice', at: at(2) });
     expect(offer.status).toBe(201);
-    expect(offer.body.code).toMatch(/^\d{6}$/);
+    expect(offer.body.code).toMatch(/^\d{8}$/);
     expect(offer.body.instructions).toContain(offer.body.code);
 
     const call = await event({ channel: 'voice', from: { kind: 'phone', value: '+12125550123' }, conversationRef: 'CA1', kind: 'dtmf', dtmf: offer.body.code, occurredAt: at(5) });
@@ -266,7 +266,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     });
     expect(invalidJson.statusCode).toBe(400);
     expect(JSON.parse(invalidJson.body).error).toBe('invalid_json');
-    const unknownCode = await event({ channel: 'voice', from: { kind: 'phone', value: '+12125550123' }, conversationRef: 'CA-bad', kind: 'dtmf', dtmf: '000000' });
+    const unknownCode = await event({ channel: 'voice', from: { kind: 'phone', value: '+12125550123' }, conversationRef: 'CA-bad', kind: 'dtmf', dtmf: '00000000' });
     expect(unknownCode.status).toBe(422);
     expect(unknownCode.body.error).toBe('continuation_unknown');
     const noToken = await h.app.inject({ method: 'GET', url: '/api/v1/departments' });
@@ -282,7 +282,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   it('rate-limits continuation code guessing per contact', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const r = await event({ channel: 'voice', from: { kind: 'phone', value: '+13125550100' }, conversationRef: `CA-guess-${i}`, kind: 'dtmf', dtmf: String(100000 + i), occurredAt: at(700 + i) });
+      const r = await event({ channel: 'voice', from: { kind: 'phone', value: '+13125550100' }, conversationRef: `CA-guess-${i}`, kind: 'dtmf', dtmf: String(10000000 + i), occurredAt: at(700 + i) });
       statuses.push(r.status);
     }
     expect(statuses.slice(0, 5)).toEqual([422, 422, 422, 422, 422]);

@@ -793,6 +793,53 @@ describe('FHIR R4 views', () => {
     expect((await h.get('/api/v1/fhir/Slot?start=tomorrow')).status).toBe(400);
     expect((await h.get('/api/v1/fhir/Slot/nope')).status).toBe(404);
   });
+
+  it('a search Bundle reports every match in total and pages through them with self, next and previous links', async () => {
+    const schedules = (await h.get('/api/v1/scheduling/schedules')).body as any[];
+    const search = `schedule=Schedule/${schedules[0].id}&start=ge2026-11-10&start=lt2026-11-12`;
+    const all = (await h.get(`/api/v1/fhir/Slot?${search}&_count=500`)).body as Bundle<Slot>;
+    const everyId = all.entry!.map((e) => e.resource!.id);
+    expect(everyId.length).toBeGreaterThan(7);
+    expect(all.total).toBe(everyId.length);
+    expect(all.link!.map((l) => l.relation)).toEqual(['self']);
+
+    // Links are absolute on the public URL; follow them the way a FHIR client does.
+    const publicBase = `${h.services.settings.publicUrl}/api/v1/fhir/`;
+    const follow = async (url: string) => {
+      expect(url.startsWith(publicBase)).toBe(true);
+      const res = await h.get(url.slice(h.services.settings.publicUrl.length));
+      expect(res.status).toBe(200);
+      return res.body as Bundle<Slot>;
+    };
+    const link = (b: Bundle<Slot>, relation: string) => b.link?.find((l) => l.relation === relation)?.url;
+    let page = (await h.get(`/api/v1/fhir/Slot?${search}&_count=3`)).body as Bundle<Slot>;
+    expect(page.total).toBe(everyId.length);
+    expect(page.entry).toHaveLength(3);
+    expect(link(page, 'previous')).toBeUndefined();
+    expect((await follow(link(page, 'self')!)).entry!.map((e) => e.resource!.id)).toEqual(everyId.slice(0, 3));
+    const seen = page.entry!.map((e) => e.resource!.id);
+    const pages = [page];
+    while (link(page, 'next')) {
+      page = await follow(link(page, 'next')!);
+      expect(page.total).toBe(everyId.length);
+      seen.push(...page.entry!.map((e) => e.resource!.id));
+      pages.push(page);
+    }
+    expect(seen).toEqual(everyId);
+    // Back one page from the last.
+    const back = await follow(link(pages[pages.length - 1]!, 'previous')!);
+    expect(back.entry!.map((e) => e.resource!.id)).toEqual(pages[pages.length - 2]!.entry!.map((e) => e.resource!.id));
+
+    // Appointments page the same way; an offset past the end is an empty page with the true total.
+    const appts = (await h.get('/api/v1/fhir/Appointment?_count=1')).body as Bundle;
+    const apptTotal = ((await h.get('/api/v1/fhir/Appointment?_count=500')).body as Bundle).entry!.length;
+    expect(appts.total).toBe(apptTotal);
+    if (apptTotal > 1) expect(link(appts as Bundle<Slot>, 'next')).toContain('_offset=1');
+    const past = (await h.get(`/api/v1/fhir/Slot?${search}&_count=5&_offset=10000`)).body as Bundle<Slot>;
+    expect(past.total).toBe(everyId.length);
+    expect(past.entry).toEqual([]);
+    expect((await h.get('/api/v1/fhir/Slot?_offset=-1')).status).toBe(400);
+  });
 });
 
 describe('import', () => {

@@ -9,6 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium, screenshotPath } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { eq } from 'drizzle-orm';
+import { continuationFailures } from '../src/store/schema.ts';
+import { recordContinuationFailure } from '../src/pipeline/continuations.ts';
 
 // The supervisor view (packages/web/src/supervisor) in real Chromium against a real server.
 // Until the shared workspace mounts it at /app/supervisor, the view is built on its own from
@@ -294,6 +297,24 @@ describe('the supervisor view', () => {
     await atRest(small);
     await small.screenshot({ path: screenshotPath('supervisor-en-phone.png') });
     await phone.close();
+  });
+
+  it('shows, live, that continuation code entry paused after many wrong codes', async () => {
+    const at = new Date(clock).toISOString();
+    await expect(page.getByTestId('code-entry').count()).resolves.toBe(0);
+    // 199 wrong codes from rotating contacts already counted; the 200th is recorded the real way.
+    await h.database.db.insert(continuationFailures).values(Array.from({ length: 199 }, (_, i) => ({ organizationId: h.organizationId, source: `guess-${i}`, occurredAt: at })));
+    try {
+      await recordContinuationFailure(h.database.db, h.organizationId, 'phone:anonymous', at);
+      const banner = page.getByTestId('code-entry');
+      await banner.waitFor({ timeout: 8_000 });
+      await expect(banner.getAttribute('role')).resolves.toBe('alert');
+      // The view is in Spanish by now (the language test switched it in place).
+      await expect(banner.textContent()).resolves.toMatch(/(Continuation code entry is paused|La entrada de códigos de continuación está en pausa): 200 \S+ \S+ .*60 minut/);
+      expect(await seriousOrCritical(page)).toEqual([]);
+    } finally {
+      await h.database.db.delete(continuationFailures).where(eq(continuationFailures.organizationId, h.organizationId));
+    }
   });
 });
 

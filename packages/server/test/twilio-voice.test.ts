@@ -153,7 +153,7 @@ describe('an incoming call', () => {
     expect(greeting[0]!.language).toBe('es-US');
     expect(greeting[0]!.text).toContain('Gracias por llamar');
     const gather = verb(res.xml, 'Gather')!;
-    expect(gather.attrs).toMatchObject({ input: 'dtmf speech', numDigits: '6', language: 'es-US', actionOnEmptyResult: 'true' });
+    expect(gather.attrs).toMatchObject({ input: 'dtmf speech', numDigits: '8', language: 'es-US', actionOnEmptyResult: 'true' });
     expect(gather.attrs.action).toBe(`${PUBLIC_URL}${VOICE}/code?lang=es&attempt=1`);
     expect(says(gather.body)[0]!.text).toMatch(/código/);
 
@@ -235,14 +235,14 @@ describe('a continuation code joins the call to the chat case', () => {
 
   it('says a wrong code was not recognised, asks once more, then falls through to the menu', async () => {
     const { code } = await chatCaseWithCode('visitor-voice-4', 'I need a refill of my metformin');
-    const wrong = code === '000000' ? '111111' : '000000';
+    const wrong = code === '00000000' ? '11111111' : '00000000';
     const callSid = newCallSid();
     const failuresBefore = await count('continuation_failures');
     const first = await callAndAnswer(callSid, phone(54), { Digits: wrong });
     expect(first.status).toBe(200);
     expect(says(first.xml)[0]!.text).toBe('Sorry, that code was not recognised.');
     const retry = verb(first.xml, 'Gather')!;
-    expect(retry.attrs).toMatchObject({ numDigits: '6', action: `${PUBLIC_URL}${VOICE}/code?lang=en&attempt=2` });
+    expect(retry.attrs).toMatchObject({ numDigits: '8', action: `${PUBLIC_URL}${VOICE}/code?lang=en&attempt=2` });
     expect(await count('continuation_failures')).toBe(failuresBefore + 1);
 
     const second = await twilioPost(pathOf(retry.attrs.action!), callForm(callSid, phone(54), { Digits: wrong }));
@@ -258,7 +258,7 @@ describe('a continuation code joins the call to the chat case', () => {
     await incoming(callSid, phone(55));
     let res = { xml: '' };
     for (let attempt = 1; attempt <= 6; attempt++) {
-      res = await twilioPost(`${VOICE}/code?lang=en&attempt=${Math.min(attempt, 2)}`, callForm(callSid, phone(55), { Digits: String(100000 + attempt) }));
+      res = await twilioPost(`${VOICE}/code?lang=en&attempt=${Math.min(attempt, 2)}`, callForm(callSid, phone(55), { Digits: String(10000000 + attempt) }));
     }
     expect(says(res.xml)[0]!.text).toContain('Too many codes');
     expect(verb(res.xml, 'Gather')!.attrs.action).toBe(`${PUBLIC_URL}${VOICE}/menu?lang=en&attempt=1`);
@@ -554,6 +554,28 @@ describe('the edge', () => {
     expect(await count('inbound_receipts')).toBe(before.receipts);
   });
 
+  it('refuses an unsigned request whatever its content type, on every Twilio webhook', async () => {
+    const before = { events: await count('events'), receipts: await count('inbound_receipts') };
+    const paths = [VOICE, `${VOICE}/code?lang=en&attempt=1`, `${VOICE}/menu?lang=en&attempt=1`, `${VOICE}/status`, '/channels/twilio/sms', '/channels/twilio/sms/status'];
+    const bodies: Array<[string, string]> = [
+      ['application/json', JSON.stringify(callForm(newCallSid(), phone(95)))],
+      ['application/json', '{"CallSid":'],
+      ['application/json', ''],
+      ['application/octet-stream', 'CallSid=CA1'],
+      ['text/plain', 'CallSid=CA1'],
+    ];
+    for (const path of paths) {
+      for (const [contentType, payload] of bodies) {
+        expect({ path, contentType, payload, status: (await twilioPost(path, {}, { signature: null, contentType, payload })).status }).toEqual({ path, contentType, payload, status: 403 });
+        // A made-up signature over a body that does not parse is no better.
+        const forged = await twilioPost(path, {}, { signature: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=', contentType, payload });
+        expect([path, contentType, payload, forged.status >= 400 && forged.status < 500]).toEqual([path, contentType, payload, true]);
+      }
+    }
+    expect(await count('events')).toBe(before.events);
+    expect(await count('inbound_receipts')).toBe(before.receipts);
+  });
+
   it('answers a signed but malformed request with safe TwiML, never a 5xx', async () => {
     const before = await count('events');
     // No CallSid, no To.
@@ -598,5 +620,61 @@ describe('the edge', () => {
     } finally {
       h.services.now = clockBefore;
     }
+  });
+});
+
+describe('guessing codes from rotating or withheld caller IDs', () => {
+  // Withheld and made-up caller IDs: each call looks like a new contact to the per-contact lockout.
+  const rotating = (i: number) => ['anonymous', '+266696687', '', 'Restricted', phone(200 + (i % 700))][i % 5]!;
+  const guess = (i: number) => String(10_000_000 + i * 7919);
+  const auditRows = (action: string) => rows<{ actor_type: string; detail: Record<string, unknown> }>(sql`select actor_type, detail from audit_log where organization_id = ${h.organizationId} and action = ${action}`);
+
+  it('slows, then pauses code entry for the organisation, audits the pause, shows it to supervisors, and still offers callers the menu and a person', async () => {
+    clock += 3 * 3600_000; // a window of its own, clear of the wrong codes above
+    const { caseId, code } = await chatCaseWithCode('visitor-guessing', 'I need to reschedule my appointment');
+    const failuresInWindow = () => count('continuation_failures', `organization_id = '${h.organizationId}' and occurred_at >= '${new Date(clock - 3600_000).toISOString()}'`);
+    // 200 wrong codes in a few minutes, one call each, from any mix of caller IDs.
+    for (let i = 0; i < 200; i++) {
+      clock += 1000;
+      const res = await twilioPost(`${VOICE}/code?lang=en&attempt=1`, callForm(newCallSid(), rotating(i), { Digits: guess(i) === code ? guess(i + 1000) : guess(i) }));
+      expect(res.status).toBe(200);
+      expect((await auditRows('continuation_entry_paused')).length).toBe(i === 199 ? 1 : 0);
+      if (i === 59) expect((await h.get('/api/v1/queues')).body.codeEntry.state).toBe('slowed');
+    }
+    expect(await failuresInWindow()).toBe(200);
+    const [paused] = await auditRows('continuation_entry_paused');
+    expect(paused!.actor_type).toBe('system');
+    expect(paused!.detail).toMatchObject({ failuresInWindow: 200, windowMinutes: 60 });
+    expect(await count('events', `organization_id = '${h.organizationId}' and kind = 'continuation_entry_paused'`)).toBe(1);
+
+    // Paused: the right code no longer joins, and refusals are no longer counted.
+    const callSid = newCallSid();
+    const right = await twilioPost(`${VOICE}/code?lang=en&attempt=1`, callForm(callSid, phone(150), { Digits: code }));
+    expect(spoken(right.xml)).toContain('Code entry is not available right now');
+    const menu = verb(right.xml, 'Gather')!;
+    expect(menu.attrs.action).toBe(`${PUBLIC_URL}${VOICE}/menu?lang=en&attempt=1`);
+    expect((await interactionOf(callSid))?.case_id ?? null).toBeNull();
+    expect(await failuresInWindow()).toBe(200);
+    // The caller still gets through: 0 is a person.
+    const person = await twilioPost(pathOf(menu.attrs.action!), callForm(callSid, phone(150), { Digits: '0' }));
+    expect(verb(person.xml, 'Enqueue')).not.toBeNull();
+
+    // A new call is not asked for a code at all while paused.
+    const greeting = await incoming(newCallSid(), 'anonymous');
+    expect(spoken(greeting.xml)).toContain('Code entry is not available right now');
+    expect(verb(greeting.xml, 'Gather')!.attrs.action).toBe(`${PUBLIC_URL}${VOICE}/menu?lang=en&attempt=1`);
+
+    // Supervisors see it in the queues API.
+    const queues = await h.get('/api/v1/queues');
+    expect(queues.body.codeEntry).toMatchObject({ state: 'paused', failuresInWindow: 200, windowMinutes: 60, pauseAfter: 200 });
+    expect(Date.parse(queues.body.codeEntry.pausedUntil)).toBeGreaterThan(clock);
+
+    // When the window has passed, a fresh code joins again.
+    clock += 61 * 60_000;
+    expect((await h.get('/api/v1/queues')).body.codeEntry.state).toBe('open');
+    const fresh = await chatCaseWithCode('visitor-after-pause', 'I need to reschedule my appointment');
+    const joined = await callAndAnswer(newCallSid(), phone(151), { Digits: fresh.code });
+    expect(spoken(joined.xml)).toContain('We found your conversation');
+    void caseId;
   });
 });

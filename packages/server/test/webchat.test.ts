@@ -61,6 +61,8 @@ class ChatClient {
 
 let h: Harness;
 let wsBase: string;
+/** The server's JSON log lines. */
+const logLines: string[] = [];
 
 async function connect(org = 'demo'): Promise<ChatClient> {
   const ws = new WebSocket(`${wsBase}/channels/webchat/socket?org=${encodeURIComponent(org)}`);
@@ -101,7 +103,7 @@ function voiceDtmf(code: string, from = '+12125550147') {
 }
 
 beforeAll(async () => {
-  h = await createHarness({ patients: 20 });
+  h = await createHarness({ patients: 20, logLines });
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
   wsBase = base.replace('http', 'ws');
 });
@@ -267,10 +269,16 @@ describe('web chat socket: bad input', () => {
   });
 
   it('closes a socket that sends a frame over 64 KB, and the server carries on', async () => {
+    const logFrom = logLines.length;
     const client = await connect();
     client.send({ type: 'message', clientId: 'huge', text: 'x'.repeat(70 * 1024) });
     const closed = await client.closed;
     expect(closed.code).toBe(1009);
+    // Handled, so no error-level line (pino: 50); noted at info without any of the frame.
+    const lines = logLines.slice(logFrom).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.some((l) => l.level <= 30 && /size limit/.test(l.msg))).toBe(true);
+    expect(logLines.slice(logFrom).join('\n')).not.toContain('xxxxxxxx');
     const again = await connect();
     expect((await again.hello()).type).toBe('welcome');
     again.close();
@@ -362,7 +370,7 @@ describe('web chat socket: continuing on another channel', () => {
     client.close();
   });
 
-  it('continue by phone gives a 6-digit code that a call redeems onto the same case', async () => {
+  it('continue by phone gives an 8-digit code that a call redeems onto the same case', async () => {
     const client = await connect();
     const welcome = await client.hello({ language: 'en' });
     await client.say('c1', 'I would like the results of my blood test');
@@ -370,7 +378,7 @@ describe('web chat socket: continuing on another channel', () => {
     client.send({ type: 'continue', channel: 'voice' });
     const offer = await client.type('continuation');
     expect(offer.channel).toBe('voice');
-    expect(offer.code).toMatch(/^\d{6}$/);
+    expect(offer.code).toMatch(/^\d{8}$/);
     expect(offer.phoneNumber).toBe(DEMO_PHONE_NUMBER);
     expect(offer.instructions).toContain(offer.code);
     expect(offer.instructions).toContain('555-010-0100');

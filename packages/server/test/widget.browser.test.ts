@@ -178,11 +178,11 @@ describe('the widget in Chromium', () => {
       .not.toBeNull();
   });
 
-  it('continue by phone shows a 6-digit code and the number to call', async () => {
+  it('continue by phone shows an 8-digit code and the number to call', async () => {
     await page.getByRole('button', { name: 'Continue by phone' }).focus();
     await page.keyboard.press('Enter');
     const code = page.locator('.code span[aria-hidden="true"]');
-    await expect.poll(() => code.textContent()).toMatch(/^\d{6}$/);
+    await expect.poll(() => code.textContent()).toMatch(/^\d{8}$/);
     const digits = (await code.textContent())!;
     expect(await page.locator('.call').textContent()).toContain('+1 555-010-0100');
     // Screen readers get the digits one by one.

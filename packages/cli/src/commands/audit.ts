@@ -2,12 +2,15 @@
 // and names the first broken link; exit 1 on a break, so a scheduled job can alert on it.
 // `carethread audit purge [--org SLUG] [--json]`: removes entries older than the retention
 // (settings.auditRetentionYears, default 6), leaving a checkpoint the chain verifies from.
+// `--anchors FILE` (verify): the anchors `carethread start` wrote (JSON lines, a log with them
+// in it is fine); every organisation's chain must still pass through each of its anchors.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
-import { auditLog, configFromEnv, migrateDatabase, openDatabase, purgeExpiredAudit, schema, verifyChain, type ChainReport, type Database } from '@carethread/server';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { auditLog, configFromEnv, migrateDatabase, openDatabase, parseAuditAnchors, purgeExpiredAudit, schema, verifyChain, type ChainReport, type Database } from '@carethread/server';
 
-const USAGE = 'usage: carethread audit verify|purge [--org SLUG] [--json] [--anchor SEQ:HASH (verify, with --org)]';
+const USAGE = 'usage: carethread audit verify|purge [--org SLUG] [--json] [--anchor SEQ:HASH (verify, with --org)] [--anchors FILE (verify)]';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -35,6 +38,18 @@ export async function runAudit(database: Database, argv: string[], io: AuditComm
     io.err(`carethread: --anchor takes SEQ:HASH as printed by an earlier verify (a seq and 64 hex digits), with --org; ${USAGE}`);
     return 2;
   }
+  const anchorsGiven = args.includes('--anchors');
+  const anchorsFile = flag(args, '--anchors');
+  let fileAnchors: ReturnType<typeof parseAuditAnchors> = [];
+  if (anchorsGiven) {
+    try {
+      if (!anchorsFile || anchorsFile.startsWith('--')) throw new Error('no file');
+      fileAnchors = parseAuditAnchors(readFileSync(anchorsFile, 'utf8'));
+    } catch {
+      io.err(`carethread: --anchors takes a readable file of anchors written by carethread start; ${USAGE}`);
+      return 2;
+    }
+  }
   const rest = args.filter((a) => !a.startsWith('--'));
   if ((rest[0] !== 'verify' && rest[0] !== 'purge') || rest.length !== 1 || (orgGiven && (!slug || slug.startsWith('--')))) {
     io.err(`carethread: ${USAGE}`);
@@ -58,19 +73,32 @@ export async function runAudit(database: Database, argv: string[], io: AuditComm
   }
   const reports: ChainReport[] = [];
   for (const org of orgs) reports.push({ ...(await verifyChain(database.db, org.id)), slug: org.slug });
-  // A head recorded outside the database earlier: the chain must still pass through it unchanged,
-  // which catches a rewritten or truncated tail that would otherwise verify on its own.
-  if (anchor && reports[0]?.ok) {
-    const seq = Number(anchor[1]);
-    const [row] = await database.db
-      .select({ hash: auditLog.hash })
-      .from(auditLog)
-      .where(and(eq(auditLog.organizationId, orgs[0]!.id), eq(auditLog.seq, seq)));
-    const purgedPast = reports[0].startsAfterPurgeThrough !== null && seq <= reports[0].startsAfterPurgeThrough;
-    if (!purgedPast && row?.hash !== anchor[2]) {
-      reports[0].ok = false;
-      reports[0].firstBreak = { seq, kind: row ? 'hash' : 'missing', expected: anchor[2]!, found: row?.hash ?? 'no row' };
+  // Heads recorded outside the database earlier: the chain must still pass through each one
+  // unchanged, which catches a rewritten tail and deleted newest rows, both of which would
+  // otherwise leave a chain that verifies on its own.
+  for (const [i, org] of orgs.entries()) {
+    const report = reports[i]!;
+    const expected = fileAnchors.filter((a) => a.organization === org.slug).map((a) => ({ seq: a.headSeq, hash: a.headHash }));
+    if (anchor && i === 0) expected.push({ seq: Number(anchor[1]), hash: anchor[2]! });
+    if (!report.ok || expected.length === 0) continue;
+    // Seq 0 is an empty chain's anchor: every chain starts there.
+    const wanted = expected.filter((a) => a.seq > 0 && (report.startsAfterPurgeThrough === null || a.seq > report.startsAfterPurgeThrough)).sort((a, b) => a.seq - b.seq);
+    const stored = new Map<number, string>();
+    for (let at = 0; at < wanted.length; at += 1000) {
+      const seqs = [...new Set(wanted.slice(at, at + 1000).map((a) => a.seq))];
+      const rows = await database.db
+        .select({ seq: auditLog.seq, hash: auditLog.hash })
+        .from(auditLog)
+        .where(and(eq(auditLog.organizationId, org.id), inArray(auditLog.seq, seqs)));
+      for (const r of rows) stored.set(Number(r.seq), r.hash);
     }
+    const broken = wanted.find((a) => stored.get(a.seq) !== a.hash);
+    if (broken) {
+      report.ok = false;
+      const found = stored.get(broken.seq);
+      report.firstBreak = { seq: broken.seq, kind: found ? 'hash' : 'missing', expected: broken.hash, found: found ?? 'no row (the chain ends before this anchor)' };
+    }
+    (report as ChainReport & { anchorsChecked?: number }).anchorsChecked = wanted.length;
   }
   const ok = reports.every((r) => r.ok);
   if (json) {

@@ -74,9 +74,11 @@ function agentOf(row: AuditRow): AuditEventAgent {
 
 function entitiesOf(row: AuditRow): AuditEventEntity[] {
   const entities: AuditEventEntity[] = [];
-  if (row.patientId) {
+  // The row's patient, then every other patient its response revealed (a search's hits).
+  const others = Array.isArray(row.detail?.patientIds) ? (row.detail.patientIds as unknown[]).filter((id): id is string => typeof id === 'string') : [];
+  for (const patientId of [...(row.patientId ? [row.patientId] : []), ...others]) {
     entities.push({
-      what: { reference: `Patient/${row.patientId}` },
+      what: { reference: `Patient/${patientId}` },
       type: { system: ENTITY_TYPE, code: '1', display: 'Person' },
       role: { system: OBJECT_ROLE, code: '1', display: 'Patient' },
     });

@@ -20,8 +20,10 @@ const API_PREFIX = '/api/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A resource id worth keeping: opaque ids only, never something shaped like a phone number or an email. */
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** Responses above this are not parsed for a patient id (lists, exports): the cost would fall on every request. */
-const MAX_PARSED_RESPONSE = 256 * 1024;
+/** Responses above this are not parsed for patient ids (exports): the cost would fall on every request. */
+const MAX_PARSED_RESPONSE = 4 * 1024 * 1024;
+/** More patients than this in one response are counted, and the first this many named. */
+const MAX_NAMED_PATIENTS = 1000;
 
 const asUuid = (v: unknown): string | null => (typeof v === 'string' && UUID.test(v) ? v : null);
 
@@ -84,11 +86,17 @@ async function describeRequest(db: Executor, request: FastifyRequest, status: nu
 
   const told = request.audit ?? {};
   let patientId = asUuid(told.patientId) ?? asUuid(params[meta.patientParam]) ?? asUuid(query.patientId);
+  // Every patient the response names (a search's hits, a card's candidates, FHIR references):
+  // a per-patient report must find a list that disclosed them, not only a single-patient read.
+  const revealed = status < 400 && !route?.startsWith(`${API_PREFIX}/audit`) ? patientsInResponse(payload) : new Set<string>();
   if (!patientId && status < 400) {
     if (meta.patientFrom === 'case' && asUuid(params.caseId)) patientId = await patientOfCase(db, org, params.caseId as string);
     else if (meta.patientFrom === 'interaction' && asUuid(params.interactionId)) patientId = await patientOfInteraction(db, org, params.interactionId as string);
     else patientId = patientInResponse(payload, meta.patientFrom === 'response.id');
   }
+  if (!patientId && revealed.size === 1) patientId = [...revealed][0]!;
+  if (patientId) revealed.delete(patientId);
+  const others = [...revealed].sort();
   // Filter names tell a reviewer what was searched for; their values could be identifiers and stay out.
   // Names as the caller sent them (defaults the schema filled in are not filters anyone chose).
   const filters = [...new Set(new URL(request.url, 'http://localhost').searchParams.keys())].filter((k) => k !== 'access_token').sort();
@@ -111,6 +119,9 @@ async function describeRequest(db: Executor, request: FastifyRequest, status: nu
     detail: {
       ...(filters.length > 0 ? { filters } : {}),
       ...(meta.known ? {} : { derived: true }),
+      // Besides `patient_id`: the other patients the response revealed (audit search matches either).
+      ...(others.length > 0 ? { patientIds: others.slice(0, MAX_NAMED_PATIENTS) } : {}),
+      ...(others.length > MAX_NAMED_PATIENTS ? { patientIdsTotal: others.length } : {}),
     },
   };
 }
@@ -126,6 +137,49 @@ function patientInResponse(payload: unknown, useId: boolean): string | null {
   } catch {
     return null;
   }
+}
+
+const PATIENT_KEYS = new Set(['patientId', 'patientAId', 'patientBId', 'mergedPatientId', 'survivorId']);
+const PATIENT_LISTS = new Set(['patients', 'candidates']);
+const PATIENT_REFERENCE = /^Patient\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/**
+ * Every patient id a JSON response names, at any depth: `patientId`-like fields, a `patient`
+ * object, the members of `patients`/`candidates` lists, a match review's `candidateId`, FHIR
+ * Patient resources and `Patient/<id>` references.
+ */
+export function patientsInResponse(payload: unknown): Set<string> {
+  const found = new Set<string>();
+  if (typeof payload !== 'string' || payload.length > MAX_PARSED_RESPONSE || !(payload.startsWith('{') || payload.startsWith('['))) return found;
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return found;
+  }
+  const add = (v: unknown) => {
+    const id = asUuid(v);
+    if (id) found.add(id.toLowerCase());
+  };
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 12 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, depth + 1);
+      return;
+    }
+    const obj = node as Record<string, unknown>;
+    if (obj.resourceType === 'Patient') add(obj.id);
+    if ('patientId' in obj && 'candidateId' in obj) add(obj.candidateId);
+    for (const [key, value] of Object.entries(obj)) {
+      if (PATIENT_KEYS.has(key)) add(value);
+      else if (key === 'patient' && value && typeof value === 'object' && !Array.isArray(value)) add((value as Record<string, unknown>).id);
+      else if (PATIENT_LISTS.has(key) && Array.isArray(value)) for (const item of value) if (item && typeof item === 'object') add((item as Record<string, unknown>).id);
+      else if (key === 'reference' && typeof value === 'string') add(PATIENT_REFERENCE.exec(value)?.[1]);
+      if (value !== null && typeof value === 'object') walk(value, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return found;
 }
 
 async function patientOfCase(db: Executor, organizationId: string, caseId: string): Promise<string | null> {

@@ -9,7 +9,7 @@ export { toAuditEvent, auditBundle } from './fhir.ts';
 export { searchAudit, type AuditQuery, type AuditPage } from './search.ts';
 export { AUDITED_ROUTES, routeAudit, type RouteAudit } from './routes.ts';
 export { auditChannelWrite } from './channels.ts';
-export { startAuditRetentionJob, type AuditRetentionJob } from './jobs.ts';
+export { startAuditRetentionJob, startAuditAnchorJob, auditAnchors, parseAuditAnchors, type AuditRetentionJob, type AuditAnchor, type AuditAnchorJob } from './jobs.ts';
 export type { RouteRecord } from './hook.ts';
 export { auditLog } from '../store/schema-audit.ts';
 

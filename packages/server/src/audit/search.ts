@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../store/db.ts';
 import { auditLog } from '../store/schema-audit.ts';
 import type { AuditRow } from './log.ts';
@@ -32,7 +32,8 @@ export function decodeCursor(cursor: string): number | null {
 function conditions(organizationId: string, q: Omit<AuditQuery, 'limit'>, beforeSeq: number | null): SQL {
   return and(
     eq(auditLog.organizationId, organizationId),
-    ...(q.patientId ? [eq(auditLog.patientId, q.patientId)] : []),
+    // The row's patient, or one of the others its response revealed (a search, a list).
+    ...(q.patientId ? [or(eq(auditLog.patientId, q.patientId), sql`${auditLog.detail}->'patientIds' @> ${JSON.stringify([q.patientId.toLowerCase()])}::jsonb`)!] : []),
     ...(q.actorId ? [eq(auditLog.actorId, q.actorId)] : []),
     ...(q.action ? [eq(auditLog.action, q.action)] : []),
     ...(q.from ? [gte(auditLog.at, q.from)] : []),

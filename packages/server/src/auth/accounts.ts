@@ -7,7 +7,7 @@ import { ChangeSet, type EventKind } from '../store/events.ts';
 import { organizations, staff } from '../store/schema.ts';
 import { staffCredentials } from '../store/schema-auth.ts';
 import { checkPassword, hashPassword, passwordProblem } from './passwords.ts';
-import { ipLimiterFor } from './ip-limit.ts';
+import { IP_WINDOW_MS, ipLimiterFor } from './ip-limit.ts';
 import { LOCK_MINUTES, MAX_FAILED_ATTEMPTS, mfaRequiredFor, policyOf } from './policy.ts';
 import { openSecret, sealSecret } from './secret-box.ts';
 import { clearMfaPending, createSession, revokeAllSessions, revokeSession } from './sessions.ts';
@@ -113,13 +113,14 @@ const INVALID = 'The email, password or organisation is not right, or the accoun
 /**
  * Password (and TOTP) sign-in. Every failure that could tell an attacker whether an account
  * exists answers the same 401 after the same argon2 work; five misses lock the account for 15
- * minutes, twenty from one address block that address for 15 minutes.
+ * minutes; a hundred from one address within an hour (attempts on locked accounts not counted)
+ * block that address for the rest of the hour.
  */
 export async function signIn(services: Services, input: SignInInput): Promise<SignedIn> {
   const now = services.now();
   const limiter = ipLimiterFor(services);
   const ip = input.ip ?? 'unknown';
-  if (limiter.blocked(ip, now)) throw new BadInput('rate_limited', 'Too many failed sign-ins from this address. Wait 15 minutes and try again.', 429);
+  if (limiter.blocked(ip, now)) throw new BadInput('rate_limited', `Too many failed sign-ins from this address. Wait ${IP_WINDOW_MS / 60_000} minutes and try again.`, 429);
   const db = services.database.db;
   const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.organization.trim().toLowerCase()));
   const [row] = org
@@ -135,7 +136,8 @@ export async function signIn(services: Services, input: SignInInput): Promise<Si
 
   const client: ClientInfo = { ip: input.ip, userAgent: input.userAgent };
   const fail = async (reason: 'unknown_account' | 'password' | 'locked' | 'code') => {
-    limiter.fail(ip, now);
+    // A locked account refuses every password anyway: trying it is no guess worth counting.
+    if (reason !== 'locked') limiter.fail(ip, now);
     if (!org) return;
     await db.transaction(async (tx) => {
       if (row && reason !== 'locked') {

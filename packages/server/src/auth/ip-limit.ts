@@ -1,11 +1,14 @@
 /**
  * Failed sign-ins per client address, in memory: a guessing run from one address is slowed down
- * even when it spreads over many accounts (the per-account lockout covers the other case). Each
- * server process counts its own; behind N processes the effective limit is N times higher,
- * which the per-account lockout (kept in the database) still bounds.
+ * even when it spreads over many accounts (the per-account lockout covers one account). Many
+ * staff share one clinic address, so the limit is high and slow: one account's failures count
+ * at most until that account locks (attempts on a locked account are not counted), which keeps
+ * a single account from ever blocking its colleagues; only a run over several accounts does.
+ * Each server process counts its own; behind N processes the effective limit is N times
+ * higher, which the per-account lockout (kept in the database) still bounds.
  */
-export const IP_MAX_FAILURES = 20;
-export const IP_WINDOW_MS = 15 * 60_000;
+export const IP_MAX_FAILURES = 100;
+export const IP_WINDOW_MS = 60 * 60_000;
 const MAX_TRACKED = 10_000;
 
 export class IpLimiter {

@@ -118,7 +118,7 @@ export async function ingestEvent(services: Services, organizationId: string, ev
     if (services.assistant && !ingested.duplicate) ingested.assistant = await services.assistant.afterIngest(services, organizationId, event, ingested);
     return ingested;
   } catch (err) {
-    if (err instanceof ContinuationRejected && err.code !== 'continuation_rate_limited') {
+    if (err instanceof ContinuationRejected && err.counts) {
       await recordContinuationFailure(db, organizationId, err.source, event.occurredAt);
     }
     throw err;

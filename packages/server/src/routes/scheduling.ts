@@ -372,13 +372,14 @@ export async function registerSchedulingRoutes(root: FastifyInstance, services: 
     {
       schema: {
         tags: ['fhir'],
-        summary: 'FHIR R4 Slot search (schedule, status, start with ge/gt/le/lt, service-type, _count)',
+        summary: 'FHIR R4 Slot search (schedule, status, start with ge/gt/le/lt, service-type, _count, _offset); total is every match, link self/next/previous page through them',
         querystring: z.object({
           schedule: z.string().max(100).optional(),
           status: z.string().max(100).optional(),
           start: z.union([z.string().max(40), z.array(z.string().max(40)).max(4)]).optional(),
           'service-type': z.string().max(200).optional(),
           _count: z.coerce.number().int().min(1).max(500).optional(),
+          _offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
         }),
       },
     },
@@ -402,12 +403,13 @@ export async function registerSchedulingRoutes(root: FastifyInstance, services: 
     {
       schema: {
         tags: ['fhir'],
-        summary: 'FHIR R4 Appointment search (patient, status, date with ge/gt/le/lt, _count)',
+        summary: 'FHIR R4 Appointment search (patient, status, date with ge/gt/le/lt, _count, _offset); total is every match, link self/next/previous page through them',
         querystring: z.object({
           patient: z.string().max(100).optional(),
           status: z.string().max(100).optional(),
           date: z.union([z.string().max(40), z.array(z.string().max(40)).max(4)]).optional(),
           _count: z.coerce.number().int().min(1).max(500).optional(),
+          _offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
         }),
       },
     },

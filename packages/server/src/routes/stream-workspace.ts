@@ -51,5 +51,7 @@ export function workspaceFrame(notice: WorkspaceNotice): Record<string, unknown>
       return { type: notice.type, offerId: notice.offerId, staffId: notice.staffId, caseId: notice.caseId, outcome: notice.outcome };
     case 'queue_changed':
       return { type: 'queue_changed', departmentId: notice.departmentId };
+    case 'code_entry_paused':
+      return { type: 'code_entry_paused' };
   }
 }

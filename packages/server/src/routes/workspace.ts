@@ -6,6 +6,7 @@ import { API_PREFIX } from '../app.ts';
 import type { Principal } from '../auth.ts';
 import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
+import { codeEntryOf } from '../pipeline/continuations.ts';
 import {
   acceptOffer,
   addNote,
@@ -160,8 +161,20 @@ export async function registerWorkspaceRoutes(root: FastifyInstance, services: S
     async (request) => declineOffer(services, principal(request).organizationId, request.params.offerId as string, request.body ?? {}),
   );
 
-  app.get(`${API_PREFIX}/queues`, { schema: { tags: ['workspace'], summary: 'Live queues per department: waiting, longest wait, agents, cases breaching the wait target' } }, async (request) =>
-    queuesView(db(), principal(request).organizationId, services.now()),
+  app.get(
+    `${API_PREFIX}/queues`,
+    {
+      schema: {
+        tags: ['workspace'],
+        summary: 'Live queues per department: waiting, longest wait, agents, cases breaching the wait target; and whether continuation code entry is open, slowed or paused (codeEntry)',
+      },
+    },
+    async (request) => {
+      const { organizationId } = principal(request);
+      const at = services.now();
+      const { failuresInLastMinute: _minute, ...codeEntry } = await codeEntryOf(db(), organizationId, at.toISOString());
+      return { ...(await queuesView(db(), organizationId, at)), codeEntry };
+    },
   );
 
   app.get(`${API_PREFIX}/routing/rules`, { schema: { tags: ['workspace'], summary: "Every department queue's routing rule" } }, async (request) =>

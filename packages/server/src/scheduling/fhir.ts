@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Appointment, AppointmentParticipant, Bundle, CodeableConcept, OperationOutcome, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import { SLOT_STATUSES, APPOINTMENT_STATUSES } from '@carethread/core';
@@ -76,13 +76,48 @@ export function operationOutcome(code: 'not-found' | 'invalid' | 'processing', d
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
 }
 
-function searchset<T extends Resource>(resources: T[], baseUrl: string): Bundle<T> {
+export const FHIR_DEFAULT_COUNT = 50;
+export const FHIR_MAX_COUNT = 500;
+
+/** The search parameters a page link repeats (every one but the paging ones), in a stable order. */
+type SearchParams = Record<string, string | string[] | number | undefined>;
+
+function pageUrl(baseUrl: string, type: string, params: SearchParams, count: number, offset: number): string {
+  const query = new URLSearchParams();
+  for (const key of Object.keys(params).sort()) {
+    if (key === '_count' || key === '_offset') continue;
+    const value = params[key];
+    for (const v of value === undefined ? [] : Array.isArray(value) ? value : [value]) query.append(key, String(v));
+  }
+  query.set('_count', String(count));
+  query.set('_offset', String(offset));
+  return `${baseUrl}/${type}?${query.toString()}`;
+}
+
+/**
+ * A page of a search: `total` is every match, not the page; `self`, `next` and `previous` links
+ * repeat the search with `_count` and `_offset`, so a client walks the pages by following them.
+ */
+function searchset<T extends Resource>(
+  resources: T[],
+  baseUrl: string,
+  page: { type: string; params: SearchParams; total: number; count: number; offset: number },
+): Bundle<T> {
+  const { type, params, total, count, offset } = page;
+  const link: NonNullable<Bundle<T>['link']> = [{ relation: 'self', url: pageUrl(baseUrl, type, params, count, offset) }];
+  if (offset + resources.length < total) link.push({ relation: 'next', url: pageUrl(baseUrl, type, params, count, offset + count) });
+  if (offset > 0) link.push({ relation: 'previous', url: pageUrl(baseUrl, type, params, count, Math.max(0, offset - count)) });
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: resources.length,
+    total,
+    link,
     entry: resources.map((resource) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
   };
+}
+
+function paging(q: { _count?: number; _offset?: number }): { count: number; offset: number } {
+  return { count: Math.min(q._count ?? FHIR_DEFAULT_COUNT, FHIR_MAX_COUNT), offset: Math.max(0, q._offset ?? 0) };
 }
 
 /** FHIR date search values: eq (default), ge, gt, le, lt; a date or a date-time. */
@@ -119,6 +154,7 @@ export interface SlotSearch {
   start?: string | string[];
   'service-type'?: string;
   _count?: number;
+  _offset?: number;
 }
 
 export async function searchFhirSlots(services: Services, organizationId: string, q: SlotSearch, baseUrl: string): Promise<Bundle<Slot>> {
@@ -128,24 +164,29 @@ export async function searchFhirSlots(services: Services, organizationId: string
   const statuses = q.status ? q.status.split(',') : [];
   if (statuses.some((s) => !(SLOT_STATUSES as readonly string[]).includes(s))) throw new BadInput('invalid_search', `status must be among ${SLOT_STATUSES.join(', ')}.`, 400);
   const code = q['service-type']?.includes('|') ? q['service-type'].split('|')[1] : q['service-type'];
-  const rows = await db
-    .select({ slot: slots, serviceType: schedules.serviceType })
-    .from(slots)
-    .innerJoin(schedules, eq(schedules.id, slots.scheduleId))
-    .where(
-      and(
-        eq(slots.organizationId, organizationId),
-        ...(scheduleId ? [eq(slots.scheduleId, scheduleId)] : []),
-        ...(statuses.length ? [inArray(slots.status, statuses)] : []),
-        ...(code ? [eq(schedules.serviceType, code)] : []),
-        ...dateFilter(slots.start, listOf(q.start)),
-      ),
-    )
-    .orderBy(asc(slots.start), asc(slots.id))
-    .limit(Math.min(q._count ?? 50, 500));
+  const where = and(
+    eq(slots.organizationId, organizationId),
+    ...(scheduleId ? [eq(slots.scheduleId, scheduleId)] : []),
+    ...(statuses.length ? [inArray(slots.status, statuses)] : []),
+    ...(code ? [eq(schedules.serviceType, code)] : []),
+    ...dateFilter(slots.start, listOf(q.start)),
+  );
+  const { count, offset } = paging(q);
+  const [rows, [matched]] = [
+    await db
+      .select({ slot: slots, serviceType: schedules.serviceType })
+      .from(slots)
+      .innerJoin(schedules, eq(schedules.id, slots.scheduleId))
+      .where(where)
+      .orderBy(asc(slots.start), asc(slots.id))
+      .limit(count)
+      .offset(offset),
+    await db.select({ n: sql<number>`count(*)::int` }).from(slots).innerJoin(schedules, eq(schedules.id, slots.scheduleId)).where(where),
+  ];
   return searchset(
     rows.map((r) => toFhirSlot(r.slot, { serviceType: r.serviceType })),
     baseUrl,
+    { type: 'Slot', params: { ...q }, total: matched?.n ?? 0, count, offset },
   );
 }
 
@@ -182,7 +223,7 @@ export async function fhirAppointment(services: Services, organizationId: string
 export async function searchFhirAppointments(
   services: Services,
   organizationId: string,
-  q: { patient?: string; status?: string; date?: string | string[]; _count?: number },
+  q: { patient?: string; status?: string; date?: string | string[]; _count?: number; _offset?: number },
   baseUrl: string,
 ): Promise<Bundle<Appointment>> {
   const db = services.database.db;
@@ -192,19 +233,15 @@ export async function searchFhirAppointments(
   if (statuses.some((s) => !(APPOINTMENT_STATUSES as readonly string[]).includes(s))) {
     throw new BadInput('invalid_search', `status must be among ${APPOINTMENT_STATUSES.join(', ')}.`, 400);
   }
-  const rows: AppointmentRow[] = await db
-    .select()
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.organizationId, organizationId),
-        ...(patientId ? [eq(appointments.patientId, patientId)] : []),
-        ...(statuses.length ? [inArray(appointments.status, statuses)] : []),
-        ...dateFilter(appointments.start, listOf(q.date)),
-      ),
-    )
-    .orderBy(asc(appointments.start), asc(appointments.id))
-    .limit(Math.min(q._count ?? 50, 500));
+  const where = and(
+    eq(appointments.organizationId, organizationId),
+    ...(patientId ? [eq(appointments.patientId, patientId)] : []),
+    ...(statuses.length ? [inArray(appointments.status, statuses)] : []),
+    ...dateFilter(appointments.start, listOf(q.date)),
+  );
+  const { count, offset } = paging(q);
+  const rows: AppointmentRow[] = await db.select().from(appointments).where(where).orderBy(asc(appointments.start), asc(appointments.id)).limit(count).offset(offset);
+  const [matched] = await db.select({ n: sql<number>`count(*)::int` }).from(appointments).where(where);
   const views = await appointmentViews(db, organizationId, rows);
-  return searchset(views.map(toFhirAppointment), baseUrl);
+  return searchset(views.map(toFhirAppointment), baseUrl, { type: 'Appointment', params: q, total: matched?.n ?? 0, count, offset });
 }

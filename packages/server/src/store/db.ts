@@ -270,13 +270,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
   } else {
     await migratePg(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-    // Scoped work runs walled in when the restricted role exists and this login may take it on
-    // (CARETHREAD_TENANT_WALL=0 turns it off, e.g. for a database the migration could not grant on).
-    const r = await database.db.execute(
-      sql`select case when exists (select 1 from pg_roles where rolname = ${TENANT_ROLE}) then pg_has_role(current_user, ${TENANT_ROLE}, 'MEMBER') else false end as usable`,
-    );
-    const rows = (Array.isArray(r) ? r : (r as { rows: Array<{ usable: boolean }> }).rows) as Array<{ usable: boolean }>;
-    database.tenantWall = process.env.CARETHREAD_TENANT_WALL !== '0' && rows[0]?.usable === true;
+    await detectTenantWall(database);
   }
 }
 
@@ -302,4 +296,38 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
   }
   return false;
+}
+
+/**
+ * Scoped work runs walled in when the restricted role exists and this login may take it on
+ * (CARETHREAD_TENANT_WALL=0 turns it off, e.g. for a database the migration could not grant on).
+ * Run on its own when another login (the owner) migrated the database.
+ */
+export async function detectTenantWall(database: Database): Promise<void> {
+  if (database.kind !== 'postgres') return;
+  const r = await database.db.execute(
+    sql`select case when exists (select 1 from pg_roles where rolname = ${TENANT_ROLE}) then pg_has_role(current_user, ${TENANT_ROLE}, 'MEMBER') else false end as usable`,
+  );
+  const rows = (Array.isArray(r) ? r : (r as { rows: Array<{ usable: boolean }> }).rows) as Array<{ usable: boolean }>;
+  database.tenantWall = process.env.CARETHREAD_TENANT_WALL !== '0' && rows[0]?.usable === true;
+}
+
+/**
+ * Why this login should not run the application, or null: a superuser, or a login that owns
+ * the tables (or may act as their owner), can switch the audit log's append-only trigger off
+ * and bypass row-level security. The embedded database has one user and is not checked.
+ */
+export async function applicationRoleWarning(database: Database): Promise<string | null> {
+  if (database.kind !== 'postgres') return null;
+  const r = await database.db.execute(sql`
+    select current_user as login, r.rolsuper as superuser,
+           coalesce((select pg_has_role(current_user, t.tableowner, 'USAGE') from pg_tables t
+                     where t.schemaname = current_schema() and t.tablename = 'audit_log'), false) as owner
+    from pg_roles r where r.rolname = current_user`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ login: string; superuser: boolean; owner: boolean }>;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.superuser) return `the application connects as a superuser ("${row.login}"): it could switch the audit log's append-only trigger off. Connect DATABASE_URL as a restricted login and migrate with CARETHREAD_MIGRATION_DATABASE_URL (docs/operations.md)`;
+  if (row.owner) return `the application connects as the tables' owner ("${row.login}"): it could switch the audit log's append-only trigger off. Connect DATABASE_URL as a restricted login and migrate with CARETHREAD_MIGRATION_DATABASE_URL (docs/operations.md)`;
+  return null;
 }

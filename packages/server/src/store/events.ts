@@ -25,6 +25,7 @@ export type EventKind =
   | 'fact_asked'
   | 'continuation_issued'
   | 'continuation_redeemed'
+  | 'continuation_entry_paused'
   | 'delivery_status'
   | 'consent_changed'
   | 'preferences_changed'

@@ -14,7 +14,9 @@ import { agentProfiles } from './schema-routing.ts';
 export type WorkspaceNotice =
   | { organizationId: string; type: 'presence_changed'; staffId: string; presence: string }
   | { organizationId: string; type: 'offer_created' | 'offer_closed'; offerId: string; staffId: string; caseId: string; outcome: string }
-  | { organizationId: string; type: 'queue_changed'; departmentId: string };
+  | { organizationId: string; type: 'queue_changed'; departmentId: string }
+  /** Continuation code entry paused for the organisation after many wrong codes (supervisors are shown it). */
+  | { organizationId: string; type: 'code_entry_paused' };
 
 interface WrittenEvent {
   kind: string;
@@ -55,6 +57,8 @@ function encode(n: WorkspaceNotice): string {
       return JSON.stringify({ o: n.organizationId, w: n.type === 'offer_created' ? 'oc' : 'ox', i: n.offerId, s: n.staffId, cs: n.caseId, r: n.outcome });
     case 'queue_changed':
       return JSON.stringify({ o: n.organizationId, w: 'q', d: n.departmentId });
+    case 'code_entry_paused':
+      return JSON.stringify({ o: n.organizationId, w: 'cp' });
   }
 }
 
@@ -68,6 +72,7 @@ export function parseWorkspaceNotice(payload: string): WorkspaceNotice | null {
       return { organizationId: o, type: p.w === 'oc' ? 'offer_created' : 'offer_closed', offerId: p.i as string, staffId: p.s as string, caseId: p.cs as string, outcome: p.r as string };
     }
     if (p.w === 'q' && str(p.d)) return { organizationId: o, type: 'queue_changed', departmentId: p.d as string };
+    if (p.w === 'cp') return { organizationId: o, type: 'code_entry_paused' };
     return null;
   } catch {
     return null;
@@ -103,6 +108,7 @@ export async function workspaceNoticesOf(tx: Executor, organizationId: string, w
         });
       }
     }
+    if (e.kind === 'continuation_entry_paused') out.push({ organizationId, type: 'code_entry_paused' });
     if (QUEUE_KINDS.has(e.kind)) {
       queueCasesMoved = true;
       for (const key of ['departmentId', 'fromDepartmentId', 'toDepartmentId']) {

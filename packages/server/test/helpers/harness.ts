@@ -76,7 +76,7 @@ export function clockFrom(start: string | number | Date): () => Date {
   return () => new Date(origin + Math.round(performance.now() - began));
 }
 
-export async function createHarness(options: { patients?: number; seed?: number; now?: string | number | Date } = {}): Promise<Harness> {
+export async function createHarness(options: { patients?: number; seed?: number; now?: string | number | Date; logLines?: string[] } = {}): Promise<Harness> {
   const { database, url, cleanup } = await testDatabase();
   const services = createServices(database, 'test-secret', options.now === undefined ? {} : { now: clockFrom(options.now) });
   await syncDataKeys(database, 'test-secret');
@@ -84,7 +84,8 @@ export async function createHarness(options: { patients?: number; seed?: number;
   const { token } = await ensureAdminToken(database.db, organizationId);
   const hub = new RealtimeHub();
   await hub.start(database);
-  const app = await buildApp({ services, hub });
+  const logLines = options.logLines;
+  const app = await buildApp({ services, hub, ...(logLines ? { logger: { stream: { write: (line: string) => void logLines.push(line) } } } : {}) });
   await app.ready();
   const headers = { authorization: `Bearer ${token}` };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {

@@ -144,6 +144,15 @@ export function SupervisorView({ api, token, refreshSeconds = 15 }: SupervisorVi
         <p className="ct-sup-loading">{t('loading')}</p>
       ) : (
         <>
+          {data.queues.codeEntry && data.queues.codeEntry.state !== 'open' ? (
+            <p role="alert" className="ct-sup-error" data-testid="code-entry">
+              {t(data.queues.codeEntry.state === 'paused' ? 'codeEntryPaused' : 'codeEntrySlowed', {
+                failures: data.queues.codeEntry.failuresInWindow,
+                minutes: data.queues.codeEntry.windowMinutes,
+                until: data.queues.codeEntry.pausedUntil ? shortClock.format(new Date(data.queues.codeEntry.pausedUntil)) : '',
+              })}
+            </p>
+          ) : null}
           <ul className="ct-sup-tiles" aria-label={t('summaryLabel')}>
             <li>
               <span className="ct-sup-tile-label">{t('totalWaiting')}</span>

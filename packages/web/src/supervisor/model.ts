@@ -46,6 +46,8 @@ export interface QueueRow {
 export interface QueuesResponse {
   at: string;
   queues: QueueRow[];
+  /** Continuation code entry for the whole organisation; absent from older servers. */
+  codeEntry?: { state: 'open' | 'slowed' | 'paused'; failuresInWindow: number; windowMinutes: number; pauseAfter: number; pausedUntil: string | null };
 }
 
 export interface AgentRow {
@@ -147,4 +149,4 @@ export function parseSeconds(field: SecondsField, text: string): number | null {
 }
 
 /** Frames on the organisation stream after which what the supervisor sees may have changed. */
-export const REFRESH_FRAMES = new Set(['queue_changed', 'presence_changed', 'offer_created', 'offer_closed', 'case_updated', 'resync']);
+export const REFRESH_FRAMES = new Set(['queue_changed', 'presence_changed', 'offer_created', 'offer_closed', 'case_updated', 'resync', 'code_entry_paused']);

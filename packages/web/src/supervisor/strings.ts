@@ -6,6 +6,9 @@ export const SUPERVISOR_NS = 'supervisor';
 const en = {
   title: 'Supervisor view',
   intro: 'Queues, agents and routing rules across every department, updated live.',
+  codeEntryPaused:
+    'Continuation code entry is paused: {{failures}} wrong codes in the last {{minutes}} minutes, from any caller. It resumes by {{until}}. Callers go to the menu and reach a person; check the audit log.',
+  codeEntrySlowed: 'Continuation code entry is slowed: {{failures}} wrong codes in the last {{minutes}} minutes, from any caller.',
   live: 'Live',
   polling: 'Reconnecting — refreshing every {{seconds}} s',
   updatedAt: 'Updated {{time}}',
@@ -105,6 +108,9 @@ export type SupervisorKey = keyof typeof en;
 const es: Record<SupervisorKey, string> = {
   title: 'Vista de supervisión',
   intro: 'Colas, agentes y reglas de enrutamiento de todos los departamentos, en vivo.',
+  codeEntryPaused:
+    'La entrada de códigos de continuación está en pausa: {{failures}} códigos erróneos en los últimos {{minutes}} minutos, de cualquier llamante. Se reanuda a las {{until}}. Las llamadas pasan al menú y llegan a una persona; revise el registro de auditoría.',
+  codeEntrySlowed: 'La entrada de códigos de continuación va más lenta: {{failures}} códigos erróneos en los últimos {{minutes}} minutos, de cualquier llamante.',
   live: 'En vivo',
   polling: 'Reconectando — se actualiza cada {{seconds}} s',
   updatedAt: 'Actualizado a las {{time}}',

@@ -11,11 +11,25 @@ export function publicUrlOf(services: Services, request: FastifyRequest): string
   return `${services.settings.publicUrl}${request.url}`;
 }
 
-export function hasValidTwilioSignature(services: Services, request: FastifyRequest): boolean {
+function signatureHeader(request: FastifyRequest): string | null {
   const signature = request.headers['x-twilio-signature'];
-  if (typeof signature !== 'string' || signature.length === 0 || signature.length > 200) return false;
+  return typeof signature === 'string' && signature.length > 0 && signature.length <= 200 ? signature : null;
+}
+
+export function hasValidTwilioSignature(services: Services, request: FastifyRequest): boolean {
+  const signature = signatureHeader(request);
+  if (!signature) return false;
   const params = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string>;
   return twilio.validateRequest(services.settings.twilio.authToken, signature, publicUrlOf(services, request), params);
+}
+
+/**
+ * onRequest: a request with no signature at all is refused before its body is parsed, so a
+ * body in a type Twilio never sends (JSON, binary) cannot reach an error handler that would
+ * answer it with TwiML.
+ */
+export async function refuseUnsignedTwilio(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!signatureHeader(request)) await reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
 }
 
 /** preHandler: a bad or missing signature is refused with 403 before anything is read or written. */

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import { normalizePhone } from '@carethread/core';
 import type { Services } from '../../pipeline/context.ts';
 import { organizationForEndpoint } from '../../store/endpoints.ts';
-import { formField, requireTwilioSignature } from './common.ts';
+import { formField, refuseUnsignedTwilio, requireTwilioSignature } from './common.ts';
 import { receiveSms } from './sms-inbound.ts';
 import { recordSmsStatus } from './sms-status.ts';
 import { SMS_STATUS_PATH } from './sms-transport.ts';
@@ -27,7 +27,7 @@ export async function registerTwilioSms(app: FastifyInstance, services: Services
   const signed = requireTwilioSignature(services);
   const emptyTwiml = () => new twilio.twiml.MessagingResponse().toString();
 
-  app.post(SMS_WEBHOOK_PATH, { preHandler: signed, schema: { hide: true } }, async (request, reply) => {
+  app.post(SMS_WEBHOOK_PATH, { onRequest: refuseUnsignedTwilio, preHandler: signed, schema: { hide: true } }, async (request, reply) => {
     if (!isForm(request.headers['content-type'])) {
       return reply.code(415).type('text/plain').send('Twilio webhooks are application/x-www-form-urlencoded.');
     }
@@ -52,7 +52,7 @@ export async function registerTwilioSms(app: FastifyInstance, services: Services
     return reply.type('text/xml').send(emptyTwiml());
   });
 
-  app.post(SMS_STATUS_PATH, { preHandler: signed, schema: { hide: true } }, async (request, reply) => {
+  app.post(SMS_STATUS_PATH, { onRequest: refuseUnsignedTwilio, preHandler: signed, schema: { hide: true } }, async (request, reply) => {
     if (!isForm(request.headers['content-type'])) {
       return reply.code(415).type('text/plain').send('Twilio webhooks are application/x-www-form-urlencoded.');
     }

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { normalizePhone, parseContinuationCode, type ChannelAddress, type ChannelEvent, type Language } from '@carethread/core';
 import type { Services } from '../../pipeline/context.ts';
-import { ContinuationRejected } from '../../pipeline/errors.ts';
+import { ContinuationRejected, type ContinuationRejectReason } from '../../pipeline/errors.ts';
+import { codeEntryOf } from '../../pipeline/continuations.ts';
 import { ingestEvent, type IngestResult } from '../../pipeline/ingest.ts';
 import { routeCase } from '../../pipeline/thread.ts';
 import { releaseCase } from '../../assistant/escalation.ts';
@@ -77,9 +78,14 @@ export async function startCall(services: Services, org: OrganizationRow, call: 
   return { language: language ?? 'en', result };
 }
 
+/** Whether the organisation's code entry is paused after many wrong codes (then the call goes straight to the menu). */
+export async function codeEntryPaused(services: Services, organizationId: string, at: string): Promise<boolean> {
+  return (await codeEntryOf(services.database.db, organizationId, at)).state === 'paused';
+}
+
 export type CodeOutcome =
   | { kind: 'joined'; caseId: string }
-  | { kind: 'rejected'; reason: 'unknown' | 'expired' | 'used' | 'rate_limited' }
+  | { kind: 'rejected'; reason: ContinuationRejectReason }
   | { kind: 'none' };
 
 /**
@@ -112,8 +118,7 @@ export async function presentCode(
     return result.caseId ? { kind: 'joined', caseId: result.caseId } : { kind: 'none' };
   } catch (err) {
     if (!(err instanceof ContinuationRejected)) throw err;
-    const reason = err.code.replace(/^continuation_/, '');
-    return { kind: 'rejected', reason: reason === 'rate_limited' || reason === 'expired' || reason === 'used' ? reason : 'unknown' };
+    return { kind: 'rejected', reason: err.reason };
   }
 }
 

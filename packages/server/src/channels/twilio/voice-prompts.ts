@@ -25,6 +25,8 @@ export interface Prompts {
   codeExpired: string;
   codeUsed: string;
   codeRateLimited: string;
+  /** Code entry is slowed or paused for the whole organisation (many wrong codes): the menu and a person remain. */
+  codeEntryUnavailable: string;
   joined: string;
   menu: string;
   /** Said in the other language, inviting its speakers to switch. */
@@ -50,11 +52,12 @@ const EN: Prompts = {
       ? 'If this is a medical emergency, hang up and dial 9 1 1.'
       : 'If this is a medical emergency, hang up and call your local emergency number.',
   codePrompt: 'If you were just chatting or texting with us, enter or say your code now. Otherwise press pound.',
-  codeRetry: 'Please enter or say your 6 digit code again, or press pound to continue.',
+  codeRetry: 'Please enter or say your 8 digit code again, or press pound to continue.',
   codeUnknown: 'Sorry, that code was not recognised.',
   codeExpired: 'Sorry, that code has expired.',
   codeUsed: 'Sorry, that code has already been used.',
   codeRateLimited: "Too many codes have been tried from this phone, so we can't check another one right now.",
+  codeEntryUnavailable: "Code entry is not available right now. You can still tell us why you are calling, or press 0 to speak to someone, and we will find your conversation.",
   joined: "Thank you. We found your conversation, so you won't need to repeat yourself.",
   menu: 'Please tell us briefly why you are calling. Or press 1 for appointments, 2 for prescriptions, 3 for test results, 4 for billing or insurance, or 0 to speak to someone.',
   switchLanguage: 'For English, press 9.',
@@ -79,11 +82,12 @@ const ES: Prompts = {
       : 'Si se trata de una emergencia médica, cuelgue y llame al número de emergencias local.',
   codePrompt:
     'Si estaba conversando o intercambiando mensajes con nosotros, marque o diga su código ahora. De lo contrario, oprima la tecla numeral.',
-  codeRetry: 'Marque o diga de nuevo su código de 6 dígitos, u oprima la tecla numeral para continuar.',
+  codeRetry: 'Marque o diga de nuevo su código de 8 dígitos, u oprima la tecla numeral para continuar.',
   codeUnknown: 'Lo sentimos, no reconocimos ese código.',
   codeExpired: 'Lo sentimos, ese código ha vencido.',
   codeUsed: 'Lo sentimos, ese código ya se utilizó.',
   codeRateLimited: 'Se han intentado demasiados códigos desde este teléfono, así que no podemos comprobar otro en este momento.',
+  codeEntryUnavailable: 'En este momento no es posible marcar códigos. Puede decirnos el motivo de su llamada, u oprimir 0 para hablar con una persona, y buscaremos su conversación.',
   joined: 'Gracias. Encontramos su conversación, así que no tendrá que repetir nada.',
   menu: 'Díganos brevemente el motivo de su llamada. O bien oprima 1 para citas, 2 para recetas, 3 para resultados de análisis, 4 para facturación o seguro, o 0 para hablar con una persona.',
   switchLanguage: 'Para español, oprima 9.',

@@ -1,4 +1,4 @@
-import type { Language } from '@carethread/core';
+import { CONTINUATION_CODE_LENGTH, type Language } from '@carethread/core';
 import twilio from 'twilio';
 import { CODE_HINTS, MENU_HINTS, VOICE_LOCALE, otherLanguage, promptsFor } from './voice-prompts.ts';
 
@@ -39,7 +39,7 @@ export function greetingTwiml(publicUrl: string, language: Language, orgName: st
 function codeGather(r: Response, publicUrl: string, language: Language, attempt: number, prompt: string): void {
   const gather = r.gather({
     input: ['dtmf', 'speech'],
-    numDigits: 6,
+    numDigits: CONTINUATION_CODE_LENGTH,
     finishOnKey: '#',
     timeout: 6,
     speechTimeout: 'auto',

@@ -3,12 +3,13 @@ import type { Language } from '@carethread/core';
 import type { Services } from '../../pipeline/context.ts';
 import type { RealtimeHub } from '../../realtime.ts';
 import type { OrganizationRow } from '../../store/orgs.ts';
-import { formField, requireTwilioSignature } from './common.ts';
+import { formField, hasValidTwilioSignature, refuseUnsignedTwilio, requireTwilioSignature } from './common.ts';
 import {
   CALL_ENDED,
   LONG_WAIT_SECONDS,
   QUEUE_RESULT,
   TWILIO_CALL_STATUS,
+  codeEntryPaused,
   connectAgent,
   endCall,
   holdCall,
@@ -69,10 +70,12 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
   await app.register(async (scope) => {
     // A body the form parser refuses, or anything thrown outside a handler, still gets TwiML.
     scope.setErrorHandler(async (error: Error, request, reply) => {
+      // A body that failed to parse never passed the signature check: refuse it, not answer it.
+      if (!hasValidTwilioSignature(services, request)) return reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
       request.log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'twilio voice request failed');
       return sendTwiml(reply, failSafeTwiml(languageOf(query(request).lang), null));
     });
-    const signed = { preHandler: requireTwilioSignature(services), schema: { hide: true } };
+    const signed = { onRequest: refuseUnsignedTwilio, preHandler: requireTwilioSignature(services), schema: { hide: true } };
 
     /**
      * `onFailure` answers when the step itself failed; by default the caller is apologised to and
@@ -112,6 +115,11 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       if (!found) return notInServiceTwiml();
       const { language } = await startCall(services, found.org, found.call, now());
       step.language = language;
+      // While code entry is paused for the organisation, the caller is not asked for one: straight to the menu.
+      if (await codeEntryPaused(services, found.org.id, now())) {
+        const p = promptsFor(language);
+        return menuTwiml(base(), language, 1, `${p.welcome(found.org.name)} ${p.emergency(found.org.defaultRegion)} ${p.codeEntryUnavailable}`);
+      }
       return greetingTwiml(base(), language, found.org.name, found.org.defaultRegion);
     });
 
@@ -131,6 +139,7 @@ export async function registerTwilioVoice(app: FastifyInstance, services: Servic
       }
       if (outcome.kind === 'none') return menuTwiml(base(), language, 1);
       if (outcome.reason === 'rate_limited') return menuTwiml(base(), language, 1, p.codeRateLimited);
+      if (outcome.reason === 'busy' || outcome.reason === 'paused') return menuTwiml(base(), language, 1, p.codeEntryUnavailable);
       const why = outcome.reason === 'expired' ? p.codeExpired : outcome.reason === 'used' ? p.codeUsed : p.codeUnknown;
       return attempt < CODE_TRIES ? codeRetryTwiml(base(), language, why, attempt + 1) : menuTwiml(base(), language, 1, why);
     });
