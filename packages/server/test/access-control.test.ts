@@ -198,6 +198,8 @@ describe('route walk: every route, every role', () => {
         const refused = res.status === 403 && REFUSALS.has(res.body?.error);
         const allowed = expectedAllowed(label, route.method, route.url);
         if (res.status === 401) wrong.push(`${label} ${route.method} ${route.url}: 401`);
+        // A crash is not an answer: neither "allowed" nor "refused" may hide a 5xx.
+        else if (res.status >= 500) wrong.push(`${label} ${route.method} ${route.url}: ${res.status}`);
         else if (allowed && refused) wrong.push(`${label} ${route.method} ${route.url}: refused (${res.body?.error}) but the table allows it`);
         else if (!allowed && !refused) wrong.push(`${label} ${route.method} ${route.url}: ${res.status} but the table forbids it`);
         if (allowed) allowedCount++;
