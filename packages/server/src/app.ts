@@ -32,7 +32,7 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
 }
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX } from './api-route.ts';
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { apiRouteOf } from './api-route.ts';
 import { BadInput } from './pipeline/errors.ts';
 
 // Found by the hostile-input suite (test/fuzz-*.test.ts, docs/security.md "Hostile input"):
@@ -37,7 +38,7 @@ export function isStorableInput(value: unknown): boolean {
  * message text encrypted, so they are left to their adapters.
  */
 export async function rejectUnstorableInput(request: FastifyRequest): Promise<void> {
-  if (!request.url.startsWith('/api/v1/')) return;
+  if (!apiRouteOf(request)) return;
   if (!isStorableInput(request.params) || !isStorableInput(request.query) || !isStorableInput(request.body)) {
     throw new BadInput('invalid_text', 'Text must be valid Unicode and must not contain NUL (U+0000) characters.');
   }
