@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { configFromEnv, DEMO_SLUG, ensureAdminToken, getOrganizationBySlug, openConfiguredDatabase, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
+import { configFromEnv, loadTwilioWebhookSecret, DEMO_SLUG, ensureAdminToken, getOrganizationBySlug, openConfiguredDatabase, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
 import { nluCommand } from './commands/nlu.ts';
 import { careImportCommand } from './commands/care.ts';
@@ -122,6 +122,8 @@ async function replayCommand(args: string[]): Promise<number> {
     throw err;
   }
   const report = await replay(scenarios, {
+    // Signed as a Twilio account would: with TWILIO_AUTH_TOKEN, else this install's own webhook secret.
+    twilioAuthToken: loadTwilioWebhookSecret(configFromEnv().dataDir),
     onProgress: (done, total, name) => process.stderr.write(`carethread: [${done}/${total}] ${name}\n`),
   });
   if (json) {

@@ -58,7 +58,6 @@ export function loadScenarios(target: string): Array<{ file: string; scenario: S
 }
 
 const T0 = Date.parse('2026-03-02T15:00:00Z');
-const TWILIO_AUTH_TOKEN = 'replay-twilio-auth-token';
 const TWILIO_ACCOUNT_SID = 'AC' + '0'.repeat(32);
 
 /**
@@ -71,15 +70,21 @@ const TWILIO_ACCOUNT_SID = 'AC' + '0'.repeat(32);
  */
 export async function replay(
   scenarios: Array<{ file: string; scenario: Scenario }>,
-  options: { databaseUrl?: string; onProgress?: (done: number, total: number, name: string) => void } = {},
+  options: {
+    databaseUrl?: string;
+    /** What the replay signs its Twilio webhooks with (the CLI passes the install's secret); a fresh random one otherwise. */
+    twilioAuthToken?: string;
+    onProgress?: (done: number, total: number, name: string) => void;
+  } = {},
 ): Promise<ReplayReport> {
+  const twilioAuthToken = options.twilioAuthToken ?? randomBytes(32).toString('base64url');
   const database = await openDatabase({ databaseUrl: options.databaseUrl });
   await migrateDatabase(database);
   let clock = T0;
   const services = createServices(database, 'replay-secret', { now: () => new Date(clock) });
   services.settings = {
     ...services.settings,
-    twilio: { ...services.settings.twilio, accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN },
+    twilio: { ...services.settings.twilio, accountSid: TWILIO_ACCOUNT_SID, authToken: twilioAuthToken },
   };
   const hub = new RealtimeHub();
   await hub.start(database);
@@ -90,7 +95,7 @@ export async function replay(
   const reports: ScenarioReport[] = [];
   try {
     for (const [i, { file, scenario }] of scenarios.entries()) {
-      reports.push(await playOne({ baseUrl, smtpPort: smtp.port }, database, scenario, basename(file), i, (t) => (clock = t)));
+      reports.push(await playOne({ baseUrl, smtpPort: smtp.port, twilioAuthToken }, database, scenario, basename(file), i, (t) => (clock = t)));
       options.onProgress?.(i + 1, scenarios.length, scenario.name);
     }
   } finally {
@@ -116,7 +121,7 @@ export async function replay(
 }
 
 async function playOne(
-  server: { baseUrl: string; smtpPort: number },
+  server: { baseUrl: string; smtpPort: number; twilioAuthToken: string },
   database: Database,
   scenario: Scenario,
   file: string,
@@ -131,7 +136,7 @@ async function playOne(
   const ep: Endpoints = {
     baseUrl: server.baseUrl,
     smtpPort: server.smtpPort,
-    twilioAuthToken: TWILIO_AUTH_TOKEN,
+    twilioAuthToken: server.twilioAuthToken,
     twilioAccountSid: TWILIO_ACCOUNT_SID,
     staffToken: token!,
     orgNumber: address('sms'),

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import twilio from 'twilio';
 import { durationMinutes, parseScenario } from '../src/scenario.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -17,7 +18,11 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
 
 describe('carethread replay', () => {
   it('plays every shipped scenario through the pipeline and meets every expectation', () => {
-    const run = cli(['replay', 'scenarios', '--json']);
+    // Twilio webhooks are signed with the install's own secret, made in the data directory.
+    const dataDir = mkdtempSync(join(tmpdir(), 'ct-replay-'));
+    const run = cli(['replay', 'scenarios', '--json'], { CARETHREAD_DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: '' });
+    expect(existsSync(join(dataDir, 'twilio-webhook-secret'))).toBe(true);
+    rmSync(dataDir, { recursive: true, force: true });
     expect(run.stderr).toContain('[1/');
     const report = JSON.parse(run.stdout);
     const missed = report.scenarios.filter((s: { passed: boolean }) => !s.passed);
@@ -108,7 +113,7 @@ describe('carethread command line', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'start'], {
       cwd: repoRoot,
       // Scripts and CI register a token they know; the console prints a set-up link instead of a token.
-      env: { ...process.env, PORT: '0', DATABASE_URL: '', CARETHREAD_DATA_DIR: dataDir, CARETHREAD_DEMO_PATIENTS: '50', CARETHREAD_ADMIN_TOKEN: 'ct_cli_test_admin_token_0123456789' },
+      env: { ...process.env, PORT: '0', DATABASE_URL: '', CARETHREAD_DATA_DIR: dataDir, CARETHREAD_DEMO_PATIENTS: '50', TWILIO_AUTH_TOKEN: '', CARETHREAD_PUBLIC_URL: '', CARETHREAD_ADMIN_TOKEN: 'ct_cli_test_admin_token_0123456789' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -139,6 +144,21 @@ describe('carethread command line', () => {
       expect(departments.status).toBe(200);
       expect((await departments.json()).length).toBeGreaterThan(3);
       expect(out).toContain('50 synthetic patients');
+
+      // Without TWILIO_AUTH_TOKEN the demo's number answers webhooks signed with this install's
+      // own secret (kept owner-only in the data directory), never with a string from the code.
+      const secretFile = join(dataDir, 'twilio-webhook-secret');
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      const smsUrl = `${ready.url}/channels/twilio/sms`;
+      const form = { MessageSid: 'SM00000000000000000000000000000042', From: '+12125550142', To: '+15550100100', Body: 'hello' };
+      const postSigned = (token: string) =>
+        fetch(smsUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, smsUrl, form) },
+          body: new URLSearchParams(form).toString(),
+        });
+      expect((await postSigned('carethread-demo-auth-token')).status).toBe(403);
+      expect((await postSigned(readFileSync(secretFile, 'utf8').trim())).status).toBe(200);
     } finally {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

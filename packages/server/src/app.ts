@@ -34,7 +34,7 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
 }
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX } from './api-route.ts';
 
 /** ws reports a frame over maxPayload as this error; the socket already closed it with 1009. */
 const FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';

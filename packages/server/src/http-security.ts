@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isApiRequest } from './api-route.ts';
 
 /**
  * Transmission-security headers for every HTTP response carethread serves, in one place
@@ -156,7 +157,7 @@ export function registerSecurityHeaders(app: FastifyInstance, options: Transport
     if (request.secureTransport) reply.header('strict-transport-security', HSTS_VALUE);
     // API answers carry PHI: never stored by a browser or a shared cache. Other responses are not
     // cached either unless the route chose otherwise (hashed assets, widget.js).
-    if (isApi(path) || !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (isApiRequest(request) || isApi(path) || !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 }

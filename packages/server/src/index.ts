@@ -127,12 +127,29 @@ function anchorMinutes(raw: string | undefined): number {
  */
 export function loadSecret(dataDir: string): string {
   if (process.env.CARETHREAD_SECRET) return process.env.CARETHREAD_SECRET;
+  return secretFile(dataDir, 'secret');
+}
+
+/** A random secret made on first use and kept owner-only in the data directory. */
+function secretFile(dataDir: string, name: string): string {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'secret');
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** Where the install's own Twilio signing secret is kept (used while TWILIO_AUTH_TOKEN is unset). */
+export const TWILIO_WEBHOOK_SECRET_FILE = 'twilio-webhook-secret';
+
+/**
+ * The token Twilio webhooks are signed with: TWILIO_AUTH_TOKEN, else — for the demo and
+ * `carethread replay` — a random secret made once per install and kept next to the master secret.
+ * Never a built-in string: anyone could sign forged texts and calls with that.
+ */
+export function loadTwilioWebhookSecret(dataDir: string): string {
+  return process.env.TWILIO_AUTH_TOKEN || secretFile(dataDir, TWILIO_WEBHOOK_SECRET_FILE);
 }
 
 /**
@@ -225,6 +242,11 @@ export async function startCarethread(config: CarethreadConfig, log: (line: stri
   // Scripts and CI may register a token they know (CARETHREAD_ADMIN_TOKEN); nobody else gets a
   // bootstrap token: the first administrator is created through a one-time set-up link.
   if (config.adminToken) await ensureAdminToken(database.db, org.id, config.adminToken);
+  if (!services.settings.twilio.authToken) {
+    // The demo organisation's number answers webhooks signed with this install's own secret.
+    services.settings.twilio.authToken = loadTwilioWebhookSecret(config.dataDir);
+    log(`Twilio is not configured (TWILIO_AUTH_TOKEN): webhooks are checked against this install's secret in ${join(config.dataDir, TWILIO_WEBHOOK_SECRET_FILE)}`);
+  }
   const firstRun = await prepareFirstRun(services, org.id, org.slug === DEMO_SLUG);
   const hub = new RealtimeHub();
   await hub.start(database);

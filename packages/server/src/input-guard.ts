@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { apiRouteOf } from './api-route.ts';
 import { BadInput } from './pipeline/errors.ts';
 
 // Found by the hostile-input suite (test/fuzz-*.test.ts, docs/security.md "Hostile input"):
@@ -31,13 +32,38 @@ export function isStorableInput(value: unknown): boolean {
   return true;
 }
 
+/** C0 controls and DEL: no query parameter of any page or route has a use for them. */
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+
+/** Whether no key or value of a parsed query string holds a control character or unstorable text. */
+export function isCleanQuery(query: unknown): boolean {
+  const stack: unknown[] = [query];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (CONTROL_CHARACTER.test(v) || !isStorableText(v)) return false;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        if (CONTROL_CHARACTER.test(key) || !isStorableText(key)) return false;
+        stack.push(child);
+      }
+    }
+  }
+  return true;
+}
+
 /**
- * preValidation hook for the REST API: path parameters, query and body, before any schema or
- * handler sees them. Channel webhooks and pages keep their own answers (TwiML, HTML) and store
- * message text encrypted, so they are left to their adapters.
+ * preValidation hook. Every route's query string (pages, webhooks and the API alike): a NUL in
+ * the portal's `org` reached the database as a 500 (issue 12, item 6). For the REST API also the
+ * path parameters and the body, before any schema or handler sees them. Webhook and page bodies
+ * keep their own answers (TwiML, HTML) and store message text encrypted, so they are left to
+ * their adapters.
  */
 export async function rejectUnstorableInput(request: FastifyRequest): Promise<void> {
-  if (!request.url.startsWith('/api/v1/')) return;
+  if (!isCleanQuery(request.query)) {
+    throw new BadInput('invalid_text', 'The query string must not contain control characters (U+0000–U+001F, U+007F) or invalid Unicode.');
+  }
+  if (!apiRouteOf(request)) return;
   if (!isStorableInput(request.params) || !isStorableInput(request.query) || !isStorableInput(request.body)) {
     throw new BadInput('invalid_text', 'Text must be valid Unicode and must not contain NUL (U+0000) characters.');
   }

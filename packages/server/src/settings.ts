@@ -7,7 +7,11 @@ export interface ChannelSettings {
   publicUrl: string;
   twilio: {
     accountSid: string;
-    authToken: string;
+    /**
+     * Checks X-Twilio-Signature on the webhooks and signs REST calls. Unset, the webhooks refuse
+     * everything: there is no built-in token (anyone could sign with a public one).
+     */
+    authToken: string | undefined;
     /** Twilio's REST API; tests and sandboxes point it at a local server that speaks the same protocol. */
     apiBaseUrl: string;
   };
@@ -35,7 +39,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, port = Num
     publicUrl: (env.CARETHREAD_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID ?? 'AC00000000000000000000000000000000',
-      authToken: env.TWILIO_AUTH_TOKEN ?? 'carethread-demo-auth-token',
+      authToken: env.TWILIO_AUTH_TOKEN || undefined,
       apiBaseUrl: (env.TWILIO_API_BASE_URL ?? 'https://api.twilio.com').replace(/\/$/, ''),
     },
     email: {

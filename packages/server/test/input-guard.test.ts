@@ -81,3 +81,31 @@ describe('text PostgreSQL cannot store', () => {
     expect(rows.some((r) => r.id === key)).toBe(true);
   });
 });
+
+// Issue 12, item 6 (an outside probe): these answered 500 on both databases.
+describe('out-of-range instants and control characters in query strings', () => {
+  it('an occurredAt outside the years 1900–2200 is a 400 that records nothing', async () => {
+    const before = await count('interactions');
+    for (const occurredAt of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00', '1899-12-31T23:59:59Z', '2201-01-01T00:00:00Z']) {
+      const res = await h.post('/api/v1/channel-events', event({ occurredAt }));
+      expect(res.status, occurredAt).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+      expect(res.body.message).toContain('occurredAt');
+    }
+    expect(await count('interactions')).toBe(before);
+    expect((await h.post('/api/v1/channel-events', event({ occurredAt: '1900-01-01T00:00:00Z' }))).status).toBe(201);
+  });
+
+  it('a NUL or another control character in a page query string is a 400, on every portal page and beyond', async () => {
+    for (const path of ['/portal', '/portal/verify', '/portal/preferences', '/front-desk', '/setup']) {
+      for (const bad of ['%00', 'de%00mo', '%01', '%1b', '%7f', '%0a']) {
+        const res = await h.app.inject({ method: 'GET', url: `${path}?org=${bad}` });
+        expect(res.statusCode, `${path}?org=${bad}`).toBe(400);
+        expect(res.json().error).toBe('invalid_text');
+      }
+      const key = await h.app.inject({ method: 'GET', url: `${path}?o%00rg=demo` });
+      expect(key.statusCode, `${path} key`).toBe(400);
+    }
+    expect((await h.app.inject({ method: 'GET', url: '/portal?org=demo' })).statusCode).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { addEndpoint } from '../src/index.ts';
+import { portalCodeHash } from '../src/channels/portal/signin.ts';
 import { messagesWithBody, outboxRows, queryRows } from './helpers/sql.ts';
 import { portalCodeAddressIndex } from '../src/store/blind-indexes.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
@@ -172,7 +173,9 @@ describe('signing in with a one-time code', () => {
       sql`select code_hash, patient_id, attempts, expires_at, created_at from portal_codes where address = ${portalCodeAddressIndex('phone', MARIA.phone)} order by created_at desc limit 1`,
     );
     expect(stored!.patient_id).toBe(mariaId);
-    expect(stored!.code_hash).toBe(createHash('sha256').update(`${h.organizationId}:${code}`).digest('hex'));
+    // Keyed (test/keyed-codes.test.ts): not the unkeyed digest a database reader could brute-force.
+    expect(stored!.code_hash).toBe(portalCodeHash(h.organizationId, code));
+    expect(stored!.code_hash).not.toBe(createHash('sha256').update(`${h.organizationId}:${code}`).digest('hex'));
     expect(stored!.code_hash).not.toContain(code);
     expect(Date.parse(stored!.expires_at) - Date.parse(stored!.created_at)).toBe(10 * MINUTE);
     const [event] = await rows<{ data: Record<string, unknown>; patient_id: string }>(

@@ -5,6 +5,7 @@ import { RETRY_AFTER_SECONDS, type Executor } from '../store/db.ts';
 import { cases, interactions } from '../store/schema.ts';
 import { recordAudit, type AuditAction, type AuditEntry } from './log.ts';
 import { routeAudit } from './routes.ts';
+import { API_PREFIX, isApiRequest } from '../api-route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,6 @@ declare module 'fastify' {
   }
 }
 
-const API_PREFIX = '/api/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A resource id worth keeping: opaque ids only, never something shaped like a phone number or an email. */
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -52,7 +52,7 @@ export function registerAuditHook(app: FastifyInstance, services: Services): Rou
 
   // A websocket handshake never reaches onSend (the socket takes the connection over): record it here, as accepted.
   app.addHook('preHandler', async (request, reply) => {
-    if (!(request as { ws?: boolean }).ws || !request.url.startsWith(`${API_PREFIX}/`) || !request.principal) return;
+    if (!(request as { ws?: boolean }).ws || !isApiRequest(request) || !request.principal) return;
     try {
       await recordAudit(services.database.db, await describeRequest(services.database.db, request, 101, null));
     } catch (err) {
@@ -63,7 +63,7 @@ export function registerAuditHook(app: FastifyInstance, services: Services): Rou
 
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     // Unauthenticated requests are refused before they touch anything, and carry no organisation to chain to.
-    if (!request.principal || !request.url.startsWith(`${API_PREFIX}/`)) return payload;
+    if (!request.principal || !isApiRequest(request)) return payload;
     try {
       await recordAudit(services.database.db, await describeRequest(services.database.db, request, reply.statusCode, payload));
       return payload;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { API_PREFIX } from '../app.ts';
+import { apiRouteOf } from '../api-route.ts';
 import type { Principal } from '../auth.ts';
 import type { Services } from '../pipeline/context.ts';
 import type { Executor } from '../store/db.ts';
@@ -150,13 +150,12 @@ async function entitled(db: Executor, principal: Principal, subject: Subject, pa
 
 /** The onRequest check for /api/v1, after authentication: role, scope, then department scoping. */
 export async function authorize(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  if (!request.url.startsWith(API_PREFIX)) return;
-  const url = request.routeOptions.url;
+  const url = apiRouteOf(request);
+  if (!url) return;
   const principal = request.principal;
   if (!principal) {
     // authenticate() already refused every non-public route without a principal; this is the second wall.
-    if (url && publicApiRoutes().has(`${request.method} ${url}`)) return;
-    if (!url) return; // unmatched: Fastify answers 404
+    if (publicApiRoutes().has(`${request.method} ${url}`)) return;
     return reply.code(401).send({ error: 'unauthorized', message: 'Sign in first.' });
   }
   const decision = decide(principal, request.method, url, request.routeOptions.config?.scope);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_PREFIX } from '../app.ts';
+import { API_PREFIX, apiRouteOf, isApiRequest } from '../api-route.ts';
 import { principalForToken } from '../auth.ts';
 import { parseCookies } from '../channels/portal/http.ts';
 import type { Services } from '../pipeline/context.ts';
@@ -7,28 +7,25 @@ import { scopeAllows } from './scopes.ts';
 import { CSRF_HEADER, SESSION_COOKIE, sessionFor } from './sessions.ts';
 import { tenantScope } from '../store/tenant-scope.ts';
 
-// Built on first use: app.ts imports this module, so API_PREFIX is not yet defined at load time.
-let publicRoutes: Set<string> | null = null;
-let mfaPendingRoutes: Set<string> | null = null;
-
 /** API routes that answer without a principal: they authenticate by what they carry. */
-export const publicApiRoutes = (): Set<string> => (publicRoutes ??= new Set([
+const PUBLIC_API_ROUTES = new Set([
   `POST ${API_PREFIX}/auth/sign-in`,
   `GET ${API_PREFIX}/auth/methods`,
   `GET ${API_PREFIX}/auth/oidc/start`,
   `GET ${API_PREFIX}/auth/oidc/callback`,
   `POST ${API_PREFIX}/auth/setup`,
-]));
+]);
+export const publicApiRoutes = (): Set<string> => PUBLIC_API_ROUTES;
 
 /** What a session that still has to enrol TOTP may do. */
-const mfaPendingAllowed = (): Set<string> => (mfaPendingRoutes ??= new Set([
+const MFA_PENDING_ALLOWED = new Set([
   `GET ${API_PREFIX}/auth/session`,
   `POST ${API_PREFIX}/auth/sign-out`,
   `POST ${API_PREFIX}/auth/sign-out-everywhere`,
   `POST ${API_PREFIX}/auth/mfa/enrol`,
   `POST ${API_PREFIX}/auth/mfa/confirm`,
   `GET ${API_PREFIX}/me`,
-]));
+]);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -64,8 +61,9 @@ function deny(reply: FastifyReply, status: number, error: string, message: strin
  * another site cannot act with the victim's session (SameSite=Strict is the first wall).
  */
 export async function authenticate(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  if (!request.url.startsWith(API_PREFIX)) return;
-  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  if (!isApiRequest(request)) return;
+  const apiRoute = apiRouteOf(request);
+  const route = `${request.method} ${apiRoute ?? ''}`;
   if (publicApiRoutes().has(route)) return;
   const db = services.database.db;
   const now = services.now();
@@ -76,7 +74,7 @@ export async function authenticate(services: Services, request: FastifyRequest, 
   if (token) {
     const principal = await principalForToken(db, token, now);
     if (!principal) return deny(reply, 401, 'unauthorized', 'A valid bearer token is required (Authorization: Bearer <token>).');
-    if (!scopeAllows(principal, request.method, request.routeOptions.url, request.routeOptions.config?.scope)) {
+    if (!scopeAllows(principal, request.method, apiRoute ?? undefined, request.routeOptions.config?.scope)) {
       return deny(reply, 403, 'insufficient_scope', 'This token’s scopes do not cover this route.');
     }
     request.principal = principal;
@@ -96,7 +94,7 @@ export async function authenticate(services: Services, request: FastifyRequest, 
   if (MUTATING.has(request.method) && request.headers[CSRF_HEADER] !== '1') {
     return deny(reply, 403, 'csrf_header_required', `Requests signed in with the session cookie must send the header ${CSRF_HEADER}: 1.`);
   }
-  if (session.mfaPending && !mfaPendingAllowed().has(route)) {
+  if (session.mfaPending && !MFA_PENDING_ALLOWED.has(route)) {
     return deny(reply, 403, 'mfa_enrolment_required', 'Enrol an authenticator app first (POST /api/v1/auth/mfa/enrol), then confirm it with a code.');
   }
   request.principal = {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { API_PREFIX } from '../app.ts';
+import { API_PREFIX } from '../api-route.ts';
 import type { Principal } from '../auth.ts';
 import { BadInput } from '../pipeline/errors.ts';
 

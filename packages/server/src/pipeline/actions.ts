@@ -316,7 +316,7 @@ export async function offerContinuation(
     if ((input.channel === 'sms' || input.channel === 'email') && !targetAddress) {
       throw new BadInput('no_address', `We have no ${input.channel === 'sms' ? 'mobile number' : 'email address'} for this patient yet; ask for it first.`, 409);
     }
-    const { row, token } = await issueContinuation(changes, {
+    const { row, code, token } = await issueContinuation(changes, {
       caseId: caseRow!.id,
       patientId: interaction.patientId ?? caseRow!.patientId,
       fromInteractionId: interaction.id,
@@ -332,8 +332,8 @@ export async function offerContinuation(
     const instructions =
       input.channel === 'voice'
         ? spanish
-          ? `Llame al ${number} e introduzca el código ${row.code}. Vale 30 minutos.`
-          : `Call ${number} and enter code ${row.code}. It is valid for 30 minutes.`
+          ? `Llame al ${number} e introduzca el código ${code}. Vale 30 minutos.`
+          : `Call ${number} and enter code ${code}. It is valid for 30 minutes.`
         : input.channel === 'sms'
           ? spanish
             ? 'Le enviamos un mensaje de texto: respóndalo para continuar.'
@@ -372,6 +372,6 @@ export async function offerContinuation(
     }
     changes.touch(caseRow!.id);
     await changes.commit();
-    return { code: row.code, token, expiresAt: row.expiresAt, targetChannel: input.channel, instructions };
+    return { code, token, expiresAt: row.expiresAt, targetChannel: input.channel, instructions };
   });
 }

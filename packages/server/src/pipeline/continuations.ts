@@ -19,7 +19,7 @@ import { ChangeSet } from '../store/events.ts';
 import { appendAudit } from '../audit/log.ts';
 import { continuationFailures, continuations } from '../store/schema.ts';
 import { ContinuationRejected } from './errors.ts';
-import { continuationSourceIndex, continuationTargetIndex } from '../store/blind-indexes.ts';
+import { continuationCodeIndex, continuationSourceIndex, continuationTargetIndex } from '../store/blind-indexes.ts';
 
 export type ContinuationRow = typeof continuations.$inferSelect;
 
@@ -36,7 +36,7 @@ export async function issueContinuation(
     secret: string;
     randomBytes: (n: number) => Uint8Array;
   },
-): Promise<{ row: ContinuationRow; token: string }> {
+): Promise<{ row: ContinuationRow; code: string; token: string }> {
   // A code must not collide with another live one of the organisation; a few draws suffice.
   let code = '';
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -47,7 +47,7 @@ export async function issueContinuation(
       .where(
         and(
           eq(continuations.organizationId, changes.organizationId),
-          eq(continuations.code, code),
+          eq(continuations.codeHash, continuationCodeIndex(changes.organizationId, code)),
           isNull(continuations.usedAt),
           gt(continuations.expiresAt, input.at),
         ),
@@ -61,7 +61,7 @@ export async function issueContinuation(
       organizationId: changes.organizationId,
       caseId: input.caseId,
       patientId: input.patientId,
-      code,
+      codeHash: continuationCodeIndex(changes.organizationId, code),
       targetChannel: input.targetChannel,
       targetAddress: input.targetAddress ? continuationTargetIndex(input.targetChannel, input.targetAddress) : null,
       fromInteractionId: input.fromInteractionId,
@@ -78,7 +78,7 @@ export async function issueContinuation(
     occurredAt: input.at,
     data: { targetChannel: input.targetChannel, continuationId: row!.id },
   });
-  return { row: row!, token: signContinuationToken(row!.id, input.secret) };
+  return { row: row!, code, token: signContinuationToken(row!.id, input.secret) };
 }
 
 async function recentFailures(tx: Executor, organizationId: string, source: string, at: string): Promise<number> {
@@ -174,7 +174,7 @@ export async function redeemContinuation(
   const [row] = await changes.tx
     .select()
     .from(continuations)
-    .where(and(eq(continuations.organizationId, org), id ? eq(continuations.id, id) : eq(continuations.code, 'code' in presented ? presented.code : '')))
+    .where(and(eq(continuations.organizationId, org), id ? eq(continuations.id, id) : eq(continuations.codeHash, continuationCodeIndex(org, 'code' in presented ? presented.code : ''))))
     // Among equal codes the newest is the one a patient was just given.
     .orderBy(desc(continuations.issuedAt))
     .limit(1);

@@ -8,8 +8,9 @@ import { BadInput } from '../pipeline/errors.ts';
 import { auditBundle, toAuditEvent } from '../audit/fhir.ts';
 import { isoInstant, type AuditRow } from '../audit/log.ts';
 import { decodeCursor, searchAudit, type AuditQuery } from '../audit/search.ts';
+import { isoInstant as isoInstantSchema } from '../instants.ts';
 
-const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-05-01T09:00:00Z' });
+const isoTime = isoInstantSchema();
 
 const filterSchema = z.object({
   patientId: z.uuid({ error: 'patientId must be a UUID' }).optional(),

@@ -17,6 +17,7 @@ import { staff } from '../store/schema.ts';
 import { SESSION_MAX_HOURS } from '../auth/policy.ts';
 import { setupPage } from './setup-page.ts';
 import { uuidParam } from './schemas.ts';
+import { isoInstant } from '../instants.ts';
 
 function principal(request: FastifyRequest): Principal {
   if (!request.principal) throw new BadInput('unauthorized', 'Sign in first.', 401);
@@ -161,7 +162,7 @@ export async function registerAuthRoutes(root: FastifyInstance, services: Servic
       name: z.string().trim().min(1).max(200),
       role: z.literal('integration'),
       scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
-      expiresAt: z.iso.datetime({ offset: true }).optional(),
+      expiresAt: isoInstant().optional(),
     })
     .strict();
 

@@ -36,13 +36,14 @@ import {
 } from '../scheduling/index.ts';
 import { operationOutcome } from '../scheduling/fhir.ts';
 import { uuidParam } from './schemas.ts';
+import { isoInstant } from '../instants.ts';
 
 function principal(request: FastifyRequest): Principal {
   if (!request.principal) throw new BadInput('unauthorized', 'A valid bearer token is required.', 401);
   return request.principal;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant();
 const localDate = z.string().refine(isLocalDate, 'must be a calendar date (YYYY-MM-DD)');
 const timeZone = z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as America/New_York');
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>

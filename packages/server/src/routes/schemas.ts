@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CHANNELS, FACT_NAMES, IDENTIFIER_KINDS, REQUEST_TYPES } from '@carethread/core';
 import { DISPOSITIONS } from '../pipeline/actions.ts';
+import { isoInstant, isoDate } from '../instants.ts';
 
 /** The longest utterance accepted from any channel; longer is refused, not cut. */
 export const MAX_TEXT_LENGTH = 20_000;
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant();
 
 export const channelSchema = z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` });
 
@@ -89,7 +90,7 @@ export const patientSchema = z
   .object({
     givenName: z.string().min(1).max(100),
     familyName: z.string().min(1).max(100),
-    birthDate: z.iso.date().optional(),
+    birthDate: isoDate().optional(),
     sex: z.enum(['female', 'male', 'other', 'unknown']).optional(),
     language: z.enum(['en', 'es']).optional(),
     preferredChannel: channelSchema.optional(),

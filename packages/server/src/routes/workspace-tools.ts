@@ -11,6 +11,7 @@ import { sendVerificationCode, verifyIdentity } from '../pipeline/verification.t
 import { patientTimeline, TIMELINE_KINDS, type TimelineKind } from '../read/timeline.ts';
 import { createCanned, deleteCanned, listCanned, renderCannedForCase, updateCanned } from '../workspace/canned.ts';
 import { MAX_TEXT_LENGTH, channelSchema, replySchema, uuidParam } from './schemas.ts';
+import { isoInstant, isoDate } from '../instants.ts';
 
 // The agent workspace's tools around a conversation: the patient timeline, canned responses,
 // the known-fact check on typed questions, the guarded reply and one-click verification.
@@ -21,7 +22,7 @@ function principal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant();
 const language = z.enum(['en', 'es']);
 
 const timelineQuery = z.object({
@@ -75,7 +76,7 @@ const verifyBody = z.discriminatedUnion('method', [
       method: z.literal('dob_name'),
       givenName: z.string().trim().min(1).max(100),
       familyName: z.string().trim().min(1).max(100),
-      birthDate: z.iso.date({ error: 'birthDate must be a date (YYYY-MM-DD)' }),
+      birthDate: isoDate('birthDate must be a date (YYYY-MM-DD)'),
       staffId: z.uuid().optional(),
       at: isoTime.optional(),
     })

@@ -27,6 +27,7 @@ import {
   updateRule,
 } from '../routing/index.ts';
 import { uuidParam } from './schemas.ts';
+import { isoInstant } from '../instants.ts';
 
 // The agent workspace's server side: presence and profiles, offers, the inbox, supervisor
 // queues and rules, transfers and internal notes. Thin handlers over packages/server/src/routing.
@@ -36,7 +37,7 @@ function principal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant();
 const seconds = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
 const skillTag = z.string().max(40).refine(isSkillTag, 'must be a short lower-case tag (letters, digits, - and _)');
 

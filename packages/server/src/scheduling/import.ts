@@ -6,6 +6,7 @@ import { BadInput } from '../pipeline/errors.ts';
 import { departments } from '../store/schema.ts';
 import { locations, providers, schedules, slots } from '../store/schema-scheduling.ts';
 import { inTransaction, orgContext } from './common.ts';
+import { isoInstant } from '../instants.ts';
 
 /**
  * Loading real schedules: the JSON format in docs/scheduling.md. Locations and providers carry
@@ -71,8 +72,8 @@ export const scheduleImportSchema = z
               .array(
                 z
                   .object({
-                    start: z.iso.datetime({ offset: true }),
-                    end: z.iso.datetime({ offset: true }),
+                    start: isoInstant(),
+                    end: isoInstant(),
                     status: z.enum(['free', 'busy-unavailable']).optional(),
                   })
                   .strict(),

@@ -25,6 +25,20 @@ export function portalCodeAddressIndex(channel: string, address: string): string
   return blindIndex(`portal_code:${channel}`, address);
 }
 
+/**
+ * The stored form of a continuation code: an HMAC under the index key, which is derived from the
+ * server secret. Six digits are a million guesses, so an unkeyed digest would fall to a database
+ * reader in a second; without the secret there is nothing to try them against.
+ */
+export function continuationCodeIndex(organizationId: string, code: string): string {
+  return blindIndex('continuation_code', `${organizationId}:${code}`);
+}
+
+/** The stored form of a portal sign-in code, keyed as continuationCodeIndex is. */
+export function portalCodeIndex(organizationId: string, code: string): string {
+  return blindIndex('portal_code', `${organizationId}:${code}`);
+}
+
 export function continuationTargetIndex(channel: string, address: string): string {
   return blindIndex(`continuation:${channel}`, address);
 }

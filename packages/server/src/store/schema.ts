@@ -334,7 +334,11 @@ export const continuations = pgTable(
       .notNull()
       .references(() => cases.id),
     patientId: uuid('patient_id'),
-    code: text('code').notNull(),
+    /**
+     * Keyed hash of the code (continuationCodeIndex): a database reader can neither use a code
+     * nor try all million offline without the server secret.
+     */
+    codeHash: text('code_hash').notNull(),
     /** The channel the patient said they would continue on. */
     targetChannel: text('target_channel').notNull(),
     /** For SMS/email continuations: blind index of the address the invitation went to, so a reply from it redeems. */
@@ -347,7 +351,7 @@ export const continuations = pgTable(
     usedByInteractionId: uuid('used_by_interaction_id'),
   },
   (t) => [
-    index('continuations_code').on(t.organizationId, t.code),
+    index('continuations_code').on(t.organizationId, t.codeHash),
     index('continuations_target').on(t.organizationId, t.targetAddress),
   ],
 );
@@ -490,6 +494,7 @@ export const portalCodes = pgTable(
     channel: text('channel').notNull(),
     /** Blind index of the address the code went to (rate limits and lookup only). */
     address: text('address').notNull(),
+    /** Keyed hash of the code (portalCodeIndex), never the code or a plain digest of it. */
     codeHash: text('code_hash').notNull(),
     attempts: integer('attempts').notNull().default(0),
     expiresAt: ts('expires_at').notNull(),

@@ -15,6 +15,9 @@ export const FUZZ_SEED = (() => {
 
 const RUNS = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
 
+// Printed once per file, so a CI log always says which sequence ran.
+console.log(`fuzz: seed ${FUZZ_SEED}${Number.isFinite(RUNS) && RUNS > 0 ? `, FUZZ_RUNS=${RUNS}` : ''} (replay with FUZZ_SEED=${FUZZ_SEED})`);
+
 /** Runs per property: the suite's CI default, or FUZZ_RUNS when set (bigger runs locally). */
 export function fuzzRuns(ciDefault: number): number {
   return Number.isFinite(RUNS) && RUNS > 0 ? RUNS : ciDefault;
@@ -96,6 +99,23 @@ const HOSTILE_CONSTANTS = [
   '0000-00-00',
   '9999-12-31T99:99:99Z',
   '-271821-04-20T00:00:00Z',
+  // Valid ISO 8601 that PostgreSQL cannot store or that no event has (issue 12, item 6: year 0 and 1 were 500s).
+  '0000-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '0001-01-01T00:00:00+14:00',
+  '1899-12-31T23:59:59Z',
+  '2201-01-01T00:00:00Z',
+  '0000-01-01',
+  '0001-01-01',
+  // Control characters (C0 and DEL), alone and inside ordinary values.
+  '\u0001',
+  '\u001b[31m',
+  'demo\u0000',
+  'de\u0007mo',
+  '\t',
+  '\n',
+  '\u007f',
+  '\u0085',
   '+12125550100',
   '+1 212 555 0199 ext 9999999999',
   'a@b',
@@ -186,6 +206,11 @@ export interface JsonSchema {
 /** Real ids the fuzzer may use, by field name (`caseId`), and all of them for any uuid field. */
 export type KnownIds = Record<string, string[]>;
 
+/** Well-formed ISO 8601 instants outside the years any route accepts (1900–2200), year 0 included. */
+const outOfRangeDate: fc.Arbitrary<string> = fc
+  .tuple(fc.oneof(fc.integer({ min: 0, max: 1899 }), fc.integer({ min: 2201, max: 9999 })), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.constantFrom('Z', '+14:00', '-12:00'))
+  .map(([y, m, d, z]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T00:00:00${z}`);
+
 const isoDate = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
 
 function uuidFor(name: string, known: KnownIds): fc.Arbitrary<string> {
@@ -241,9 +266,9 @@ function stringFor(schema: JsonSchema, name: string, known: KnownIds, bend: numb
     case 'uuid':
       return uuidFor(name, known);
     case 'date':
-      return isoDate.map((d) => d.toISOString().slice(0, 10));
+      return fc.oneof({ weight: 4, arbitrary: isoDate.map((d) => d.toISOString().slice(0, 10)) }, { weight: 1, arbitrary: outOfRangeDate.map((d) => d.slice(0, 10)) });
     case 'date-time':
-      return isoDate.map((d) => d.toISOString());
+      return fc.oneof({ weight: 4, arbitrary: isoDate.map((d) => d.toISOString()) }, { weight: 1, arbitrary: outOfRangeDate });
     case 'email':
       return fc.constantFrom('patient.one@example.org', 'x@example.org', 'Ana.Example+tag@example.org');
     case 'uri':

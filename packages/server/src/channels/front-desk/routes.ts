@@ -12,6 +12,7 @@ import { frontDeskPage } from './page.ts';
 import { parseCookies } from '../portal/http.ts';
 import { SESSION_COOKIE, sessionStaff } from '../../auth/sessions.ts';
 import { frontDeskPatient, searchPatients } from './patients.ts';
+import { isoDate } from '../../instants.ts';
 
 function principal(request: FastifyRequest): Principal {
   if (!request.principal) throw new BadInput('unauthorized', 'A valid bearer token is required.', 401);
@@ -20,7 +21,7 @@ function principal(request: FastifyRequest): Principal {
 
 const searchQuery = z.object({
   q: z.string().trim().min(2, 'q must be at least 2 characters').max(200),
-  birthDate: z.iso.date({ error: 'birthDate must be a date such as 1961-03-14' }).optional(),
+  birthDate: isoDate('birthDate must be a date such as 1961-03-14').optional(),
 });
 
 const checkInBody = z

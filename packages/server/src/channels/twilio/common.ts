@@ -17,10 +17,12 @@ function signatureHeader(request: FastifyRequest): string | null {
 }
 
 export function hasValidTwilioSignature(services: Services, request: FastifyRequest): boolean {
+  const authToken = services.settings.twilio.authToken;
+  if (!authToken) return false;
   const signature = signatureHeader(request);
   if (!signature) return false;
   const params = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string>;
-  return twilio.validateRequest(services.settings.twilio.authToken, signature, publicUrlOf(services, request), params);
+  return twilio.validateRequest(authToken, signature, publicUrlOf(services, request), params);
 }
 
 /**
@@ -32,9 +34,18 @@ export async function refuseUnsignedTwilio(request: FastifyRequest, reply: Fasti
   if (!signatureHeader(request)) await reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
 }
 
-/** preHandler: a bad or missing signature is refused with 403 before anything is read or written. */
+/**
+ * preHandler: a bad or missing signature is refused with 403 before anything is read or written;
+ * so is every request while no auth token is configured (nothing to check a signature against).
+ */
 export function requireTwilioSignature(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!services.settings.twilio.authToken) {
+      return reply
+        .code(403)
+        .type('text/plain')
+        .send('Twilio is not configured on this server (TWILIO_AUTH_TOKEN is not set), so Twilio webhooks are refused.');
+    }
     if (!hasValidTwilioSignature(services, request)) {
       return reply.code(403).type('text/plain').send('Invalid or missing X-Twilio-Signature');
     }
