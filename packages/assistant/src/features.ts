@@ -159,7 +159,12 @@ export function negationScope(text: string): { words: string[]; negated: boolean
  * inside words for typos the speller misses, the first four words, intent cue groups (with
  * the ones a negated request governs marked apart) and the urgent rules' verdict.
  */
-export function lexicalFeatures(text: string, speller?: Speller): string[] {
+/**
+ * Word features alone: folded words (spelling corrected when a speller is given), 5-letter
+ * prefixes, bigrams and character 3-grams of the words as written. The urgent detector uses
+ * only these; the intent model adds cue groups and the rules' verdict.
+ */
+export function wordFeatures(text: string, speller?: Speller): { out: string[]; words: string[]; raw: string[] } {
   const raw = wordsOf(text);
   const words = speller ? raw.map((w) => speller.correct(w)) : raw;
   const out: string[] = [];
@@ -174,6 +179,11 @@ export function lexicalFeatures(text: string, speller?: Speller): string[] {
       for (let k = 0; k + 3 <= padded.length; k++) out.push(`c:${padded.slice(k, k + 3)}`);
     }
   }
+  return { out, words, raw };
+}
+
+export function lexicalFeatures(text: string, speller?: Speller): string[] {
+  const { out, words, raw } = wordFeatures(text, speller);
   if (words.length === 1) out.push(`only:${words[0]}`);
   // The request usually opens the message ("cancel my…", "necesito…"); in a long one the
   // first words say more than the story after them.

@@ -1,7 +1,6 @@
 import type { Language } from '@carethread/core';
-import { Speller } from './features.ts';
+import { Speller, wordFeatures } from './features.ts';
 import { LinearIntentModel } from './linear.ts';
-import { fold } from './text.ts';
 
 /**
  * The second, independent urgent detector: a logistic model of "urgent or routine" trained on
@@ -19,36 +18,13 @@ export interface UrgentExample {
 
 type Label = 'urgent' | 'routine';
 
-function wordsOf(text: string): string[] {
-  const folded = fold(text.length > 1000 ? text.slice(0, 1000) : text).replace(/'/g, '');
-  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-function symptomFeatures(text: string, speller: Speller): string[] {
-  const raw = wordsOf(text);
-  const words = raw.map((w) => speller.correct(w));
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    out.push(`w:${w}`);
-    if (w.length >= 6) out.push(`p:${w.slice(0, 5)}`);
-    if (i > 0) out.push(`b:${words[i - 1]}_${w}`);
-    const original = raw[i]!;
-    if (original.length >= 4 && !/^\d+$/.test(original)) {
-      const padded = `#${original}#`;
-      for (let k = 0; k + 3 <= padded.length; k++) out.push(`c:${padded.slice(k, k + 3)}`);
-    }
-  }
-  return out;
-}
-
 export class UrgentDetector {
   private model: LinearIntentModel<Label> | null = null;
 
   /** Deterministic: the same examples give the same model. */
   train(examples: readonly UrgentExample[]): void {
     const speller = new Speller(examples.map((e) => e.text));
-    const model = new LinearIntentModel<Label>((text) => symptomFeatures(text, speller), { epochs: 25 });
+    const model = new LinearIntentModel<Label>((text) => wordFeatures(text, speller).out, { epochs: 25 });
     // Urgent examples are the rarer class and the one whose misses matter: weigh them up.
     const rows: Array<{ text: string; label: Label }> = [];
     for (const e of examples) {
