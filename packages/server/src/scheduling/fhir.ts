@@ -8,6 +8,7 @@ import { appointments, locations, providers, schedules, slots } from '../store/s
 import { iso, type AppointmentRow, type LocationRow, type ProviderRow, type ScheduleRow, type SlotRow } from './common.ts';
 import { getAppointment } from './appointments.ts';
 import { appointmentViews, type AppointmentView } from './views.ts';
+import { EARLIEST_YEAR, isPlausibleInstant, LATEST_YEAR } from '../instants.ts';
 
 /**
  * Read-only FHIR R4 views of the scheduling tables (Schedule, Slot, Appointment), for
@@ -131,6 +132,10 @@ function dateFilter(column: PgColumn, values: string[]): SQL[] {
     const dateOnly = value.length === 10;
     const lower = new Date(dateOnly ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(lower.getTime())) throw new BadInput('invalid_search', `Cannot read the date "${raw}".`, 400);
+    // Found by the large fuzz run: year 1 at +14:00 is year 0 in UTC, which PostgreSQL refuses (a 500).
+    if (!isPlausibleInstant(lower.toISOString())) {
+      throw new BadInput('invalid_search', `The date "${raw}" must fall between the years ${EARLIEST_YEAR} and ${LATEST_YEAR}.`, 400);
+    }
     // A bare date is the whole UTC day; a date-time is that instant.
     const upper = dateOnly ? new Date(lower.getTime() + 86_400_000) : lower;
     const lo = lower.toISOString();
