@@ -73,7 +73,7 @@ describe('one-time codes at rest', () => {
     const offer = await h.post(`/api/v1/interactions/${first.body.interactionId}/continuations`, { channel: 'voice' });
     expect(offer.status).toBe(201);
     const code = offer.body.code as string;
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^\d{8}$/);
 
     const text = await dump();
     expect(inClear(text, code), 'the code in clear').toBe(false);

@@ -105,7 +105,7 @@ describe('chat → phone → same agent → transfer, in real browsers', () => {
     // 3. The patient asks to continue by phone and gets a code.
     await chat.getByRole('button', { name: 'Continue by phone' }).click();
     const codeEl = chat.locator('.code span[aria-hidden="true"]');
-    await expect.poll(() => codeEl.textContent()).toMatch(/^\d{6}$/);
+    await expect.poll(() => codeEl.textContent()).toMatch(/^\d{8}$/);
     const code = (await codeEl.textContent())!;
 
     // Back to the inbox, as an agent between contacts would be.
