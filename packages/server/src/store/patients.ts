@@ -98,21 +98,24 @@ export interface IdentityHolder {
   verified: boolean;
 }
 
+/** Conditions for an identity row of this identifier joined to its active patient, both in the organisation. */
+function activeHoldersOf(organizationId: string, kind: IdentifierKind, value: string) {
+  return [
+    eq(identities.organizationId, organizationId),
+    eq(identities.kind, kind),
+    eq(identities.valueIndex, identifierIndex(kind, value)),
+    eq(patients.organizationId, organizationId),
+    eq(patients.status, 'active'),
+  ];
+}
+
 /** Active patients holding this identifier, with how far each link vouches for them. */
 export async function findIdentityHolders(tx: Executor, organizationId: string, kind: IdentifierKind, value: string): Promise<IdentityHolder[]> {
   const rows = await tx
     .select({ patient: patients, assurance: identities.assurance, verified: identities.verified })
     .from(identities)
     .innerJoin(patients, eq(patients.id, identities.patientId))
-    .where(
-      and(
-        eq(identities.organizationId, organizationId),
-        eq(identities.kind, kind),
-        eq(identities.valueIndex, identifierIndex(kind, value)),
-        eq(patients.organizationId, organizationId),
-        eq(patients.status, 'active'),
-      ),
-    );
+    .where(and(...activeHoldersOf(organizationId, kind, value)));
   return rows.map((r) => ({ patient: r.patient, assurance: r.assurance === 'claimed' ? 'claimed' : 'matched', verified: r.verified }));
 }
 
@@ -131,12 +134,8 @@ export async function findPatientsByIdentifier(
     .innerJoin(patients, eq(patients.id, identities.patientId))
     .where(
       and(
-        eq(identities.organizationId, organizationId),
-        eq(identities.kind, kind),
-        eq(identities.valueIndex, identifierIndex(kind, value)),
+        ...activeHoldersOf(organizationId, kind, value),
         ...(options.verifiedOnly ? [eq(identities.verified, true)] : []),
-        eq(patients.organizationId, organizationId),
-        eq(patients.status, 'active'),
         ...(options.birthDate ? [eq(patients.birthDateIndex, birthDateIndex(options.birthDate))] : []),
       ),
     );
