@@ -80,7 +80,7 @@ describe.skipIf(!usingPostgres)('PostgreSQL with an owner for migrations and a r
   const owner = `ct_owner_${suffix}`;
   const login = `ct_login_${suffix}`;
   const dbName = `ct_test_roles_${suffix}`;
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://localhost/none');
+  const base = new URL(process.env.DATABASE_URL || 'postgres://localhost/none');
   const urlAs = (user: string) => {
     const u = new URL(base.toString());
     u.username = user;
