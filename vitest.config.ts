@@ -2,8 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // One suite for the whole repository. Database tests pick PGlite or PostgreSQL from the
 // environment (see packages/server/test/helpers/db.ts), so CI runs this config twice.
+// CI runs the README's `npm test` exactly as written and counts results from a JSON report it
+// asks for through the environment.
+const jsonReport = process.env.CARETHREAD_TEST_REPORT;
+
 export default defineConfig({
   test: {
+    ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
     include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium, missingBrowserMessage } from '../../../../scripts/test-browser.ts';
 
 /**
- * Debian's Chromium, headless. The flags keep it off the network (it has none here) and let it
- * run as root in CI.
+ * The Chromium `npm test` found (scripts/test-browser.ts), headless. The flags keep it off the
+ * network and let it run as root in CI. No browser is an error with the way to get one, never a
+ * skip.
  */
 export function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(missingBrowserMessage());
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
