@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { configFromEnv, loadTwilioWebhookSecret, DEMO_SLUG, ensureAdminToken, getOrganizationBySlug, openConfiguredDatabase, seedOrganization, seedScheduling, seedCare, startCarethread } from '@carethread/server';
 import { matchEvalCommand } from './commands/match-eval.ts';
@@ -182,7 +184,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('carethread.mjs')) {
+// Run directly (`node --import tsx packages/cli/src/main.ts …`, as `npm start` does); the
+// installed binary imports `main` and calls it.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // `start` never resolves: the server keeps the process alive until a signal stops it.
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
