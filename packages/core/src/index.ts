@@ -24,3 +24,5 @@ export * from './care/index.ts';
 export * from './deidentify/index.ts';
 // contact preferences and the outbox's send-time policy (quiet hours, opt-outs)
 export * from './consent.ts';
+// surveys: questionnaires, answers, scores (CSAT, CES, NPS, CAHPS-style), follow-up rules
+export * from './surveys/index.ts';
