@@ -20,6 +20,8 @@ import { landingPage } from './landing.ts';
 import { visibleCasesCondition } from '../auth/access-control.ts';
 import { registerStream } from './stream.ts';
 import { registerOutboxRoutes } from './outbox.ts';
+import { registerDemoInbox } from './demo-inbox.ts';
+import { demoInboxEnabled } from '../read/demo-inbox.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerWorkspaceRoutes } from './workspace.ts';
 import { registerStaffRoutes } from './staff.ts';
@@ -45,7 +47,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   await (await import('../audit/index.ts')).registerAudit(root, services); // first: the audit hook must see every route after it
   await (await import('./access.ts')).registerAccessRoutes(root, services); // second: the permission check (auth/permissions.ts) for every route
 
-  app.get('/', { schema: { hide: true } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(req.cspNonce)));
+  app.get('/', { schema: { hide: true } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(req.cspNonce, { demoInbox: demoInboxEnabled(services) })));
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true, database: services.database.kind }));
 
   app.post(
@@ -287,6 +289,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
   );
 
   await registerOutboxRoutes(root, services);
+  await registerDemoInbox(root, services);
   await registerSchedulingRoutes(root, services);
   await registerWorkspaceRoutes(root, services);
   await registerStaffRoutes(root, services);
