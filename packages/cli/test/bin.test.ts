@@ -30,7 +30,7 @@ describe.skipIf(process.platform === 'win32')('npx carethread', () => {
     const out = run(['nlu', 'classify', '--json'], { input: 'I need to cancel my appointment\n' });
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/cancel/);
-  });
+  }, 240_000);
 
   it('migrates an embedded database and verifies its audit chain', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ct-bin-'));
@@ -42,5 +42,5 @@ describe.skipIf(process.platform === 'win32')('npx carethread', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });

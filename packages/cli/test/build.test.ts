@@ -60,7 +60,7 @@ describe('the production build', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('starts and serves the prebuilt workspace and chat widget', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ct-build-start-'));
