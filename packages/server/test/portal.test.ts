@@ -188,6 +188,14 @@ describe('signing in with a one-time code', () => {
     expect(page.body).not.toContain(code);
   });
 
+  it("writes the code in the patient's language, whatever the page's", async () => {
+    const phone = '+12125550163';
+    const res = await h.post('/api/v1/patients', { givenName: 'Lucía', familyName: 'Ferrer', birthDate: '1958-11-30', language: 'es', identifiers: [{ kind: 'phone', value: phone }] });
+    expect(res.status).toBe(201);
+    expect((await requestCode(new Visitor(), '(212) 555-0163')).statusCode).toBe(303);
+    expect((await latestCodeFor(phone)).payload.text).toMatch(/^Su código de carethread es \d{6}\./);
+  });
+
   it('answers an unregistered address exactly like a registered one, and sends nothing', async () => {
     const known = new Visitor();
     const unknown = new Visitor();

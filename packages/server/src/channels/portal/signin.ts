@@ -5,6 +5,7 @@ import type { Services } from '../../pipeline/context.ts';
 import type { Executor } from '../../store/db.ts';
 import { ChangeSet } from '../../store/events.ts';
 import { findPatientsByIdentifier, getActivePatient, type PatientRow } from '../../store/patients.ts';
+import { withPreferredLanguage } from '../../store/preferences.ts';
 import { outbox, patients, portalCodes, portalSessions } from '../../store/schema.ts';
 import { macToken, safeEqual, sha256Hex } from './http.ts';
 import { portalCodeAddressIndex, portalCodeIndex } from '../../store/blind-indexes.ts';
@@ -103,7 +104,10 @@ export async function requestPortalCode(
         createdAt: at,
       })
       .returning({ id: portalCodes.id });
-    const message = codeMessage(code, options.language);
+    // The patient's own language (stated preference, else the record) over the page's: a
+    // Spanish-speaking patient on the English page still gets a code they can read.
+    const preferred = (await withPreferredLanguage(tx, organizationId, patient)).language;
+    const message = codeMessage(code, preferred === 'es' || preferred === 'en' ? preferred : options.language);
     await tx.insert(outbox).values({
       organizationId,
       channel,
