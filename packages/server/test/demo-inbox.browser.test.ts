@@ -80,6 +80,14 @@ describe('the demo patients\' phone and inbox', () => {
     await context.close();
   });
 
+  it('the start page has its icon', async () => {
+    const icon = await h.app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    expect((await h.app.inject({ method: 'GET', url: '/favicon.ico' })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/' })).body).toContain('<link rel="icon" href="/favicon.svg"');
+  });
+
   it('does not exist where a real message could go out, nor for another computer', async () => {
     const fromElsewhere = await h.app.inject({ method: 'GET', url: '/demo/inbox', remoteAddress: '203.0.113.9' });
     expect(fromElsewhere.statusCode).toBe(404);

@@ -80,6 +80,7 @@ function page(lang: Lang, nonce: string, messages: DemoInboxMessage[], addresses
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title} · carethread</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style nonce="${nonce}">
   body { font: 16px/1.5 system-ui, sans-serif; color: #1b1f24; background: #fff; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; }
   a { color: #0b5cad; }

@@ -21,6 +21,7 @@ import { visibleCasesCondition } from '../auth/access-control.ts';
 import { registerStream } from './stream.ts';
 import { registerOutboxRoutes } from './outbox.ts';
 import { registerDemoInbox } from './demo-inbox.ts';
+import { registerFavicon } from './favicon.ts';
 import { demoInboxEnabled } from '../read/demo-inbox.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerWorkspaceRoutes } from './workspace.ts';
@@ -290,6 +291,7 @@ export async function registerRoutes(root: FastifyInstance, services: Services, 
 
   await registerOutboxRoutes(root, services);
   await registerDemoInbox(root, services);
+  registerFavicon(root);
   await registerSchedulingRoutes(root, services);
   await registerWorkspaceRoutes(root, services);
   await registerStaffRoutes(root, services);

@@ -13,6 +13,7 @@ export function landingPage(nonce: string, options: { demoInbox?: boolean } = {}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>carethread</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style nonce="${nonce}">
   body { font: 16px/1.5 system-ui, sans-serif; color: #1b1f24; background: #fff; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; }
   h1 { font-size: 1.75rem; margin-bottom: .25rem; }
