@@ -54,7 +54,7 @@ function skip(toks: Tok[], i: number, words: RegExp): number {
   while (toks[k] && ((toks[k]!.kind === 'sep' && /^[,\-/.]$/.test(toks[k]!.text)) || (toks[k]!.kind === 'word' && words.test(toks[k]!.text)))) k++;
   return k;
 }
-const JOIN = /^(?:of|de|del|the|in|en|year|ano|el)$/;
+const JOIN = /^(?:of|de|del|the|in|on|en|year|ano|el)$/;
 
 export interface DateReadOptions {
   order: 'month-first' | 'day-first';
@@ -115,6 +115,25 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
       const j = skip(toks, mm.next, /^(?:the|el)$/);
       const dd = dayAt(toks, j);
       if (dd && push(i, dd.next, iso(year, mm.month, dd.value))) return dd.next;
+    }
+    // "1961, el 14 de marzo": the year, then the day and the month.
+    const dd = k > fullYear.next || t.kind === 'word' ? dayAt(toks, k) : null;
+    if (dd) {
+      const j = skip(toks, dd.next, JOIN);
+      const m2 = monthAt(toks, j);
+      if (m2 && j - dd.next <= 3 && push(i, m2.next, iso(year, m2.month, dd.value))) return m2.next;
+    }
+  }
+  // Numbers said in words: "four three nineteen seventy five", "tres cuatro mil novecientos…".
+  if (t.kind === 'word') {
+    const a = smallNumberAt(toks, i);
+    const b = a && !a.ordinal && a.value >= 1 && a.value <= 31 ? smallNumberAt(toks, a.next) : null;
+    const y = b && b.value >= 1 && b.value <= 31 ? yearAt(toks, b.next, o.pivot) : null;
+    if (a && b && y && !y.twoDigit) {
+      let month = a.value;
+      let day = b.value;
+      if (a.value > 12 || (o.order === 'day-first' && b.value <= 12)) [day, month] = [a.value, b.value];
+      if (push(i, y.next, iso(y.year, month, day), { ambiguousOrder: a.value <= 12 && b.value <= 12 && a.value !== b.value, spaced: true })) return y.next;
     }
   }
   // Numbers: 03/14/1961, 14-3-61, 14.03.1961, 1961/03/14, 03 14 1961, 03141961.

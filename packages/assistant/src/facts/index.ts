@@ -13,6 +13,7 @@ import { foldAligned } from '../text.ts';
 import { isoDateOf, safeTimeZone, wallClock } from '../entities/time-zone.ts';
 import { findSpokenDates, type SpokenDate } from './birth-date.ts';
 import { findMedicationsIn } from './medications.ts';
+import { findNamesBeyondCore, splitSpanishName } from './names.ts';
 import { findPharmacies } from './pharmacy.ts';
 import { findPreferredTime } from './preferred-time.ts';
 import { spokenDigitRuns } from './tokens.ts';
@@ -169,6 +170,24 @@ export function extractPatientFacts(text: string, ctx: FactExtractionContext = {
   for (const f of core) {
     if (f.name === 'birthDate' || f.name === 'medication' || f.name === 'callbackNumber' || f.name === 'memberId') continue;
     found.add(f.name, f.value, f.confidence);
+  }
+
+  // Names: core's triggers first, then the forms they leave out; a Spanish compound given
+  // name ("José Luis") is kept whole.
+  const given = found.list.find((f) => f.name === 'givenName');
+  const family = found.list.find((f) => f.name === 'familyName');
+  if (!given) {
+    const extra = findNamesBeyondCore(original, language);
+    if (extra) {
+      found.add('givenName', extra.given, 0.8);
+      if (extra.family && !family) found.add('familyName', extra.family, 0.75);
+    }
+  } else if (language === 'es' && family && family.value.includes(' ')) {
+    const split = splitSpanishName([given.value, ...family.value.split(' ')]);
+    if (split.given !== given.value) {
+      given.value = split.given;
+      family.value = split.family!;
+    }
   }
 
   const phones = findPhoneNumberSpans(original, ctx.defaultRegion).filter((p) => !/[#№]\s*$/.test(original.slice(Math.max(0, p.start - 2), p.start)));

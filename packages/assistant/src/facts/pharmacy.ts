@@ -74,6 +74,8 @@ const PLACE_STOP = new Set(
     'medicina medicinas medicamento resurtido pastillas necesito quiero puede pueden'
   ).split(' '),
 );
+/** Words after "de" / "on" that say which pharmacy without saying where. */
+const NOT_A_PLACE = new Set('siempre costumbre confianza preferencia turno guardia usual always choice mine record file my your su mi'.split(' '));
 /** Place words allowed in lower case inside a place ("calle", "street", "avenue"). */
 const PLACE_WORDS = new Set(
   (
@@ -122,8 +124,11 @@ function placeAfter(original: string, folded: string, from: number): { text: str
     const m = re.exec(folded);
     if (!m) break;
     const w = m[0].replace(/\.$/, '');
-    if (PLACE_STOP.has(w) && words.length > 0) break;
+    // "the corner of 3rd and Pine": "and" joins two streets.
+    const joinsStreets = (w === 'and' || w === 'y' || w === '&') && words.some((x) => x.w === 'corner' || x.w === 'esquina') && /^ [\p{Lu}\d]/u.test(original.slice(m.index + m[0].length));
+    if (PLACE_STOP.has(w) && words.length > 0 && !joinsStreets) break;
     if (PLACE_STOP.has(w) && !PLACE_WORDS.has(w)) return null;
+    if (words.length === 0 && NOT_A_PLACE.has(w)) return null;
     const originalWord = original.slice(m.index, m.index + m[0].length);
     const capital = /^\p{Lu}/u.test(originalWord) || /^\d/.test(w);
     const caseless = original === original.toLowerCase() || original === original.toUpperCase();
@@ -144,8 +149,7 @@ function placeAfter(original: string, folded: string, from: number): { text: str
   text = text.replace(/^(?:the|la|el|los|las)\s+/i, '');
   if (!/\p{L}{2}|\d/u.test(text)) return null;
   void leadWords;
-  const written = original.slice(start, words[words.length - 1]!.end);
-  if (written === written.toLowerCase() || written === written.toUpperCase()) text = titleCase(text.toLowerCase());
+  if (original === original.toLowerCase() || original === original.toUpperCase()) text = titleCase(text.toLowerCase());
   return { text, end: words[words.length - 1]!.end };
 }
 
@@ -156,10 +160,13 @@ export function findPharmacies(original: string, folded: string): PharmacyHit[] 
     const spelling = SPELLINGS.find((x) => x.s === m[0])!;
     const end = m.index + m[0].length;
     // "target" and "heb" are words too; a chain that is also a word needs pharmacy context.
-    const place = placeAfter(original, folded, end);
+    // "the Costco pharmacy near the mall": the word after the chain belongs to its name.
+    const trailing = /^\s+(?:pharmacy|drugstore|farmacia)\b/.exec(folded.slice(end));
+    const nameEnd = end + (trailing?.[0].length ?? 0);
+    const place = placeAfter(original, folded, nameEnd);
     const value = place ? `${spelling.chain.name}, ${place.text}` : spelling.chain.name;
     if (taken(m.index, end)) continue;
-    out.push({ value, start: m.index, end: place?.end ?? end, confidence: place ? 0.9 : 0.85 });
+    out.push({ value, start: m.index, end: place?.end ?? nameEnd, confidence: place ? 0.9 : 0.85 });
   }
   // Independent pharmacies: "Smith's Pharmacy", "Main Street Drugs", "farmacia San José".
   for (const m of folded.matchAll(/(?<![\p{L}])(?:pharmacy|drugs?|drugstore|drug store|apothecary|chemist)(?![\p{L}])/gu)) {

@@ -30,7 +30,7 @@ export interface PreferredTime {
 
 /** Something said about wanting a time, not about when something happened. */
 const PREFERENCE_CUE =
-  /\b(?:prefer|preferably|preference|best|better|works?|working|good for me|suits?|ideal|available|free|can come|could come|can do|could do|can make|come in|come by|schedule|book|appointment|appt|slot|call me|call back|reach me|text me|opening|openings|anytime|any time|whenever|only|if possible|would like|i'd like|want|need|prefiero|preferible|preferencia|de preferencia|mejor|me queda|me quedan|me conviene|me viene|me vienen|me sirve|puedo|podria|disponible|libre|cita|agendar|programar|llamen|llamenme|llamarme|llameme|marcarme|quisiera|quiero|necesito|solo|cualquier)\b/;
+  /\b(?:prefer|preferably|preference|best|better|works?|working|good for me|suits?|ideal|available|free|can come|could come|can do|could do|can make|come in|come by|schedule|book|appointment|appt|slot|call me|call back|reach me|text me|opening|openings|anytime|any time|whenever|only|if possible|would like|i'd like|want|need|prefiero|preferible|preferencia|de preferencia|mejor|me queda|me quedan|me conviene|me viene|me vienen|me sirve|puedo|podria|disponible|libre|cita|agendar|programar|llamen|llamenme|llamarme|llameme|marcarme|quisiera|quiero|necesito|solo|cualquier|great|fine|ok|okay|perfect|please|perfecto|por favor|bien)\b/;
 const PAST_BEFORE = /\b(?:since|ago|last|yesterday|was|were|started|began|had|desde|hace|ayer|pasado|pasada|fue|empezo|comenzo|tuve|estuve)\b[^.!?]{0,18}$/;
 const PAST_AFTER = /^\s*(?:ago|last|pasado|pasada)\b/;
 
@@ -57,6 +57,8 @@ interface Part {
 function hourAt(s: string): { h: number; m: number; len: number; meridiem: 'am' | 'pm' | null } | null {
   const m = /^(\d{1,2})(?::(\d{2})|\.(\d{2}))?(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?|am|pm|hrs|h)\b)?(?:\s+(?:de la (manana|tarde|noche)|in the (morning|afternoon|evening)|o'?clock|en punto))?/.exec(s) ??
     /^(una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)()()(?:\s*(am|pm|a\.m\.|p\.m\.))?(?:\s+(?:y media|y cuarto|de la (manana|tarde|noche)|in the (morning|afternoon|evening)|o'?clock|thirty))*/.exec(s);
+  const noon = /^(?:noon|midday|mediodia|medio dia)\b/.exec(s);
+  if (noon) return { h: 12, m: 0, len: noon[0].length, meridiem: 'pm' };
   if (!m) return null;
   let h = /^\d/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!]!;
   let min = Number(m[2] ?? m[3] ?? 0);
@@ -136,33 +138,6 @@ export function findPreferredTime(folded: string, today: string, options: { awai
     const iso = addDays(today, ahead);
     add('day', `${WEEKDAYS[wd]} ${iso}`, m.index, m.index + m[0].length);
   }
-  // Parts of the day.
-  for (const m of folded.matchAll(/\b(?:(early |late |first thing in the )?(mornings?|afternoons?|evenings?|nights?)|(?:(?:por|en|de) la|las|temprano en la) (mananas?|tardes?|noches?)|(temprano)|(noon|midday|lunch ?time|mediodia|medio dia|hora de (?:la )?comida|hora del almuerzo|after work|despues del trabajo))\b/g)) {
-    if (m[5]) {
-      const v = /work|trabajo/.test(m[5]) ? 'evening' : '12:00';
-      add(v === 'evening' ? 'part' : 'hour', v, m.index, m.index + m[0].length);
-      continue;
-    }
-    if (m[4]) {
-      add('part', 'morning', m.index, m.index + m[0].length);
-      continue;
-    }
-    const w = (m[2] ?? m[3])!;
-    // "tomorrow morning" was read as a day already; the part still counts.
-    const v = /^(?:morning|manana)/.test(w) ? 'morning' : /^(?:afternoon|tarde)/.test(w) ? 'afternoon' : 'evening';
-    const s = m.index + m[0].length - w.length;
-    if (!free(s, m.index + m[0].length)) {
-      // The day part of "this morning"/"esta mañana" is taken; add the part of the day too.
-      if (parts.some((p) => p.kind === 'part' && p.text === v)) continue;
-      parts.push({ kind: 'part', text: v, start: m.index + m[0].length, end: m.index + m[0].length });
-      continue;
-    }
-    add('part', v, m.index, m.index + m[0].length);
-  }
-  for (const m of folded.matchAll(/\b(this|esta) (morning|afternoon|evening|manana|tarde|noche)\b/g)) {
-    const v = /morning|manana/.test(m[2]!) ? 'morning' : /afternoon|tarde/.test(m[2]!) ? 'afternoon' : 'evening';
-    if (!parts.some((p) => p.kind === 'part' && p.text === v)) parts.push({ kind: 'part', text: v, start: m.index + m[0].length, end: m.index + m[0].length });
-  }
   // Hours: "at 3", "after 2pm", "before 10", "between 9 and 11", "a las 3", "después de las 2".
   const HOUR_LEAD = /\b(after|before|by|until|till|around|about|at|from|between|no later than|no earlier than|anytime after|any time after|anytime before|any time before|despues de las?|antes de las?|a partir de las?|hasta las?|alrededor de las?|como a las?|a eso de las?|a las?|desde las?|entre las?|tipo)\s+/g;
   for (const m of folded.matchAll(HOUR_LEAD)) {
@@ -196,6 +171,35 @@ export function findPreferredTime(folded: string, today: string, options: { awai
     else text = `${qualifier}${hhmm(first, h.m)}`;
     add('hour', text, m.index, end);
   }
+  // Parts of the day.
+  for (const m of folded.matchAll(/\b(?:(early |late |first thing in the )?(mornings?|afternoons?|evenings?|nights?)|(?:(?:por|en|de) la|las|temprano en la) (mananas?|tardes?|noches?)|(temprano)|(noon|midday|lunch ?time|mediodia|medio dia|hora de (?:la )?comida|hora del almuerzo|after work|despues del trabajo))\b/g)) {
+    if (m[5]) {
+      const v = /work|trabajo/.test(m[5]) ? 'evening' : '12:00';
+      add(v === 'evening' ? 'part' : 'hour', v, m.index, m.index + m[0].length);
+      continue;
+    }
+    if (m[4]) {
+      add('part', 'morning', m.index, m.index + m[0].length);
+      continue;
+    }
+    const w = (m[2] ?? m[3])!;
+    // "tomorrow morning" was read as a day already; the part still counts.
+    const v = /^(?:morning|manana)/.test(w) ? 'morning' : /^(?:afternoon|tarde)/.test(w) ? 'afternoon' : 'evening';
+    const s = m.index + m[0].length - w.length;
+    const inHour = parts.some((p) => p.kind === 'hour' && s < p.end && m.index + m[0].length > p.start);
+    if (inHour) continue;
+    if (!free(s, m.index + m[0].length)) {
+      // The day part of "this morning"/"esta mañana" is taken; add the part of the day too.
+      if (parts.some((p) => p.kind === 'part' && p.text === v)) continue;
+      parts.push({ kind: 'part', text: v, start: m.index + m[0].length, end: m.index + m[0].length });
+      continue;
+    }
+    add('part', v, m.index, m.index + m[0].length);
+  }
+  for (const m of folded.matchAll(/\b(this|esta) (morning|afternoon|evening|manana|tarde|noche)\b/g)) {
+    const v = /morning|manana/.test(m[2]!) ? 'morning' : /afternoon|tarde/.test(m[2]!) ? 'afternoon' : 'evening';
+    if (!parts.some((p) => p.kind === 'part' && p.text === v)) parts.push({ kind: 'part', text: v, start: m.index + m[0].length, end: m.index + m[0].length });
+  }
   // "3pm", "10:30 am" without a lead word.
   for (const m of folded.matchAll(/\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])/g)) {
     const h = hourAt(m[0]);
@@ -204,7 +208,9 @@ export function findPreferredTime(folded: string, today: string, options: { awai
   for (const m of folded.matchAll(/\b(?:any ?time|whenever|cualquier (?:hora|dia|momento)|a cualquier hora|no preference|me da igual)\b/g)) add('part', 'anytime', m.index, m.index + m[0].length);
 
   if (parts.length === 0) return null;
-  if (!options.awaiting && !PREFERENCE_CUE.test(folded)) return null;
+  // A short message that is mostly a time ("el próximo lunes a las 9") answers "when?".
+  const short = (folded.match(/\p{L}+|\d+/gu)?.length ?? 0) <= 8;
+  if (!options.awaiting && !short && !PREFERENCE_CUE.test(folded)) return null;
   parts.sort((a, b) => a.start - b.start);
   const order = { day: 0, part: 1, hour: 2 } as const;
   const seen = new Set<string>();
