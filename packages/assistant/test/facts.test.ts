@@ -41,6 +41,9 @@ describe('dates of birth', () => {
     ['born nineteen eighty six, july twenty first', '1986-07-21'],
     ['born in 1975 on April 3', '1975-04-03'],
     ['date of birth: four three nineteen seventy five', '1975-04-03'],
+    ['date of birth oh three fourteen sixty one', '1961-03-14'],
+    ['date of birth zero three one four one nine six one', '1961-03-14'],
+    ['DOB 14-Mar-61', '1961-03-14'],
     ['DOB 25/12/1990', '1990-12-25'],
     ['born on 12/25/05', '2005-12-25'],
   ];
@@ -59,6 +62,8 @@ describe('dates of birth', () => {
     ['fecha de nacimiento 05/03/1970', '1970-03-05'],
     ['nací en 1961, el 14 de marzo', '1961-03-14'],
     ['nací 1961-03-14', '1961-03-14'],
+    ['nací el catorce del tres del sesenta y uno', '1961-03-14'],
+    ['Fecha de nac.: 14-mar-1961', '1961-03-14'],
     ['mi cumpleaños es el veintidós de julio de mil novecientos noventa', '1990-07-22'],
   ];
   it.each(en)('English: %s', (text, iso) => expect(facts(text, 'en').birthDate).toBe(iso));
@@ -96,6 +101,10 @@ describe('pharmacies', () => {
     ['a la farmacia del centro', 'es', 'Farmacia, Centro'],
     ['could you send it to the CVS at the corner of 3rd and Pine', 'en', 'CVS, corner of 3rd and Pine'],
     ['a la Farmacia Benavides que está en la avenida Reforma', 'es', 'Farmacias Benavides, avenida Reforma'],
+    ['send it to the Walgreens at 5th and Main', 'en', 'Walgreens, 5th and Main'],
+    ['the pharmacy at Kroger on Elm', 'en', 'Kroger, Elm'],
+    ['send it to Walgreens instead of CVS', 'en', 'Walgreens'],
+    ['la farmacia que está en la esquina de Juárez y Morelos', 'es', 'Farmacia, esquina de Juárez y Morelos'],
   ];
   it.each(cases)('%s', (text, language, value) => expect(facts(text, language).pharmacy).toBe(value));
 
@@ -121,6 +130,7 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('Buenas tardes, mi nombre es José Luis Hernández', 'es')).toMatchObject({ givenName: 'José Luis', familyName: 'Hernández' });
     expect(facts('me llamo rosa elena vargas', 'es')).toMatchObject({ givenName: 'Rosa Elena', familyName: 'Vargas' });
     expect(facts('De parte de Luis Soto, buenas tardes', 'es')).toMatchObject({ givenName: 'Luis', familyName: 'Soto' });
+    expect(facts('Mi nombre es María del Carmen López Ruiz', 'es')).toMatchObject({ givenName: 'María del Carmen', familyName: 'López Ruiz' });
     expect(facts("It's Really Bad today", 'en').givenName).toBeUndefined();
     expect(facts("Hello, it's Nora Quinn.", 'en')).toMatchObject({ givenName: 'Nora', familyName: 'Quinn' });
   });
@@ -143,6 +153,8 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('insurance ID: W2234-5566', 'en').memberId).toBe('W22345566');
     expect(facts('mi número de afiliado es ABC123456', 'es').memberId).toBe('ABC123456');
     expect(facts('the group number is 77810', 'en').memberId).toBeUndefined();
+    expect(facts('my Medicare number is 1EG4-TE5-MK73', 'en').memberId).toBe('1EG4TE5MK73');
+    expect(facts('mi número de miembro es el 12345678', 'es').memberId).toBe('12345678');
   });
 });
 

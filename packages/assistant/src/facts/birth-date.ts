@@ -41,6 +41,14 @@ function monthAt(toks: Tok[], i: number): { month: number; next: number } | null
   return { month: MONTHS[t.text]!, next: toks[i + 1]?.text === '.' && toks[i + 1]!.gap === '' ? i + 2 : i + 1 };
 }
 
+/** "oh three", "cero tres": a month or day said with its leading zero. */
+function leadingZeroAt(toks: Tok[], i: number): NumberRead | null {
+  const t = toks[i];
+  if (!t || t.kind !== 'word' || !/^(?:oh|o|zero|cero)$/.test(t.text)) return null;
+  const n = smallNumberAt(toks, i + 1);
+  return n && !n.ordinal && n.value >= 1 && n.value <= 9 ? { ...n } : null;
+}
+
 function dayAt(toks: Tok[], i: number): NumberRead | null {
   const d = digitsAt(toks, i) ?? smallNumberAt(toks, i);
   if (!d || d.value < 1 || d.value > 31) return null;
@@ -126,14 +134,15 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
   }
   // Numbers said in words: "four three nineteen seventy five", "tres cuatro mil novecientos…".
   if (t.kind === 'word') {
-    const a = smallNumberAt(toks, i);
-    const b = a && !a.ordinal && a.value >= 1 && a.value <= 31 ? smallNumberAt(toks, a.next) : null;
-    const y = b && b.value >= 1 && b.value <= 31 ? yearAt(toks, b.next, o.pivot) : null;
-    if (a && b && y && !y.twoDigit) {
+    const a = leadingZeroAt(toks, i) ?? smallNumberAt(toks, i);
+    const bAt = a ? skip(toks, a.next, /^(?:de|del)$/) : 0;
+    const b = a && !a.ordinal && a.value >= 1 && a.value <= 31 ? (leadingZeroAt(toks, bAt) ?? smallNumberAt(toks, bAt)) : null;
+    const y = b && b.value >= 1 && b.value <= 31 ? yearAt(toks, skip(toks, b.next, JOIN), o.pivot) : null;
+    if (a && b && y) {
       let month = a.value;
       let day = b.value;
       if (a.value > 12 || (o.order === 'day-first' && b.value <= 12)) [day, month] = [a.value, b.value];
-      if (push(i, y.next, iso(y.year, month, day), { ambiguousOrder: a.value <= 12 && b.value <= 12 && a.value !== b.value, spaced: true })) return y.next;
+      if (push(i, y.next, iso(y.year, month, day), { ambiguousOrder: a.value <= 12 && b.value <= 12 && a.value !== b.value, spaced: true, twoDigitYear: y.twoDigit })) return y.next;
     }
   }
   // Numbers: 03/14/1961, 14-3-61, 14.03.1961, 1961/03/14, 03 14 1961, 03141961.

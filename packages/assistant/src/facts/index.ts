@@ -14,7 +14,7 @@ import { isoDateOf, safeTimeZone, wallClock } from '../entities/time-zone.ts';
 import { findSpokenDates, type SpokenDate } from './birth-date.ts';
 import { findMedicationsIn } from './medications.ts';
 import { findNamesBeyondCore, splitSpanishName } from './names.ts';
-import { findPharmacies } from './pharmacy.ts';
+import { bestPharmacy } from './pharmacy.ts';
 import { findPreferredTime } from './preferred-time.ts';
 import { spokenDigitRuns } from './tokens.ts';
 
@@ -123,7 +123,7 @@ function birthDate(folded: string, ctx: FactExtractionContext, language: Languag
 }
 
 const MEMBER_CUE =
-  /\b(?:member(?:ship)?(?: id| identification| number| #| no\.?)+|(?:insurance|subscriber|policy|plan)(?: member)?(?: id| identification| number| #| no\.?)+|id (?:number|#)|(?:my |the )?id(?: is|:|#)|numero de (?:afiliad[oa]|afiliacion|miembro|socio|poliza|seguro|asegurad[oa]|credencial)|(?:id|identificacion|numero|num\.?|no\.?) (?:de )?(?:miembro|afiliad[oa]|socio|asegurad[oa])|mi (?:numero de )?(?:afiliacion|credencial)|(?:mi )?id (?:es|del seguro|de seguro))(?:\s+(?:is|es|number|numero))?[\s:#=]*/g;
+  /\b(?:(?:medicare|medicaid|insurance card|card) (?:id|number|#)(?: number)?|member(?:ship)?(?: id| identification| number| #| no\.?)+|(?:insurance|subscriber|policy|plan)(?: member)?(?: id| identification| number| #| no\.?)+|id (?:number|#)|(?:my |the )?id(?: is|:|#)|numero de (?:afiliad[oa]|afiliacion|miembro|socio|poliza|seguro|asegurad[oa]|credencial)|(?:id|identificacion|numero|num\.?|no\.?) (?:de )?(?:miembro|afiliad[oa]|socio|asegurad[oa])|mi (?:numero de )?(?:afiliacion|credencial)|(?:mi )?id (?:es|del seguro|de seguro))(?:\s+(?:is|es|number|numero))?[\s:#=]*(?:(?:el|the)\s+)?/g;
 const CODE = /^([a-z]{0,4}[-\s]?\d[a-z0-9]*(?:[-\s][a-z0-9]*\d[a-z0-9]*){0,3}|[a-z]{1,4}[-\s]?(?:\d[\s-]?){4,})/;
 
 function memberIds(original: string, folded: string, ctx: FactExtractionContext, found: Found, taken: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
@@ -214,9 +214,9 @@ export function extractPatientFacts(text: string, ctx: FactExtractionContext = {
   }
 
   for (const m of findMedicationsIn(original, folded)) found.add('medication', m.value, m.confidence);
-  const pharmacies = findPharmacies(original, folded);
-  for (const p of pharmacies) found.add('pharmacy', p.value, p.confidence);
-  if (pharmacies.length === 0 && ctx.awaiting === 'pharmacy') {
+  const pharmacy = bestPharmacy(original, folded);
+  if (pharmacy) found.add('pharmacy', pharmacy.value, pharmacy.confidence);
+  if (!pharmacy && ctx.awaiting === 'pharmacy') {
     const bare = original.trim().replace(/[.!]+$/, '').replace(/^(?:it'?s|it is|the|es|la|el|en|a la|al)\s+/i, '');
     if (/\p{L}{2}/u.test(bare) && bare.length <= 80 && bare.split(/\s+/).length <= 8) found.add('pharmacy', bare, 0.7);
   }

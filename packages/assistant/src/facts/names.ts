@@ -45,7 +45,12 @@ export interface NameRead {
   family: string | null;
 }
 
+const GIVEN_AFTER_DEL = new Set(['carmen', 'rosario', 'pilar', 'mar', 'socorro', 'refugio', 'rocio', 'consuelo', 'sagrario', 'rosario', 'milagro', 'milagros', 'angel', 'pueblito']);
+
 export function splitSpanishName(tokens: string[]): NameRead {
+  if (tokens.length >= 4 && /^(?:del|de)$/i.test(tokens[1]!) && GIVEN_AFTER_DEL.has(fold(tokens[2]!))) {
+    return { given: tokens.slice(0, 3).join(' '), family: tokens.slice(3).join(' ') };
+  }
   if (tokens.length >= 3 && SECOND_GIVEN.has(fold(tokens[1]!)) && !/^(?:de|del|la)$/i.test(tokens[1]!)) {
     return { given: `${tokens[0]} ${tokens[1]}`, family: tokens.slice(2).join(' ') };
   }

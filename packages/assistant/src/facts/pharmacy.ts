@@ -125,14 +125,14 @@ function placeAfter(original: string, folded: string, from: number): { text: str
     if (!m) break;
     const w = m[0].replace(/\.$/, '');
     // "the corner of 3rd and Pine": "and" joins two streets.
-    const joinsStreets = (w === 'and' || w === 'y' || w === '&') && words.some((x) => x.w === 'corner' || x.w === 'esquina') && /^ [\p{Lu}\d]/u.test(original.slice(m.index + m[0].length));
+    const joinsStreets = (w === 'and' || w === 'y' || w === '&') && words.length > 0 && /^ [\p{Lu}\d]/u.test(original.slice(m.index + m[0].length)) && !(original === original.toLowerCase() || original === original.toUpperCase());
     if (PLACE_STOP.has(w) && words.length > 0 && !joinsStreets) break;
-    if (PLACE_STOP.has(w) && !PLACE_WORDS.has(w)) return null;
+    if (PLACE_STOP.has(w) && !PLACE_WORDS.has(w) && !joinsStreets) return null;
     if (words.length === 0 && NOT_A_PLACE.has(w)) return null;
     const originalWord = original.slice(m.index, m.index + m[0].length);
     const capital = /^\p{Lu}/u.test(originalWord) || /^\d/.test(w);
     const caseless = original === original.toLowerCase() || original === original.toUpperCase();
-    if (!capital && !caseless && !PLACE_WORDS.has(w)) break;
+    if (!capital && !caseless && !PLACE_WORDS.has(w) && !joinsStreets) break;
     words.push({ w, end: m.index + w.length });
     i = m.index + m[0].length;
     const gap = /^[ ]/.exec(folded.slice(i));
@@ -151,6 +151,17 @@ function placeAfter(original: string, folded: string, from: number): { text: str
   void leadWords;
   if (original === original.toLowerCase() || original === original.toUpperCase()) text = titleCase(text.toLowerCase());
   return { text, end: words[words.length - 1]!.end };
+}
+
+/** "not the CVS", "instead of Walgreens", "en vez de la farmacia…": the one not wanted. */
+const NEGATED_BEFORE = /\b(?:not|no|instead of|rather than|not at|no longer|anymore at|en vez de|en lugar de|ya no (?:a|en))\s+(?:(?:to|at|a|en)\s+)?(?:the|my|la|el|mi)?\s*$/;
+
+/** The pharmacy the patient wants: not one they turn down, the surest, then the last said. */
+export function bestPharmacy(original: string, folded: string): PharmacyHit | null {
+  const hits = findPharmacies(original, folded).filter((h) => !NEGATED_BEFORE.test(folded.slice(Math.max(0, h.start - 24), h.start)));
+  let best: PharmacyHit | null = null;
+  for (const h of hits) if (!best || h.confidence >= best.confidence) best = h;
+  return best;
 }
 
 export function findPharmacies(original: string, folded: string): PharmacyHit[] {
@@ -222,5 +233,7 @@ export function findPharmacies(original: string, folded: string): PharmacyHit[] 
     else label = label.charAt(0).toUpperCase() + label.slice(1);
     out.push({ value: place ? `${label}, ${place.text}` : label, start: m.index, end: place?.end ?? nameEnd, confidence: name.length ? 0.85 : 0.7 });
   }
-  return out.sort((a, b) => a.start - b.start);
+  // "the pharmacy at Kroger on Elm": the chain read inside an unnamed pharmacy's place wins.
+  const kept = out.filter((o) => !out.some((x) => x !== o && x.start < o.end && o.start < x.end && x.confidence > o.confidence));
+  return kept.sort((a, b) => a.start - b.start);
 }
