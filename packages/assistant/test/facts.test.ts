@@ -82,6 +82,8 @@ describe('dates of birth', () => {
     expect(facts('my son was born on June 2, 2015', 'en').birthDate).toBeUndefined();
     expect(facts('mi hija nació el 2 de junio de 2015', 'es').birthDate).toBeUndefined();
     expect(facts('call me at 212-555-0123', 'en').birthDate).toBeUndefined();
+    expect(facts('I got my shot on 5/3/2019', 'en').birthDate).toBeUndefined();
+    expect(facts('sure, 03/14/1961', 'en').birthDate).toBe('1961-03-14');
   });
 });
 
@@ -140,6 +142,8 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('se me acabó el losartán', 'es').medication).toBe('losartan');
     expect(facts('necesito resurtido de metformina', 'es').medication).toBe('metformin');
     expect(facts('my Januvia 100 mg', 'en').medication).toBe('sitagliptin');
+    expect(facts('my April appointment needs to move', 'en').medication).toBeUndefined();
+    expect(facts('my cholesterol is high', 'en').medication).toBeUndefined();
   });
   it('reads callback numbers, written or said digit by digit', () => {
     expect(facts('please call me back at (415) 555-0132', 'en').callbackNumber).toBe('+14155550132');
@@ -147,6 +151,7 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('llámeme al 415 555 0132', 'es').callbackNumber).toBe('+14155550132');
     expect(facts('mi número es cuatro uno cinco cinco cinco cinco cero uno tres dos', 'es').callbackNumber).toBe('+14155550132');
     expect(facts('the pharmacy number is 415-555-0199', 'en').callbackNumber).toBeUndefined();
+    expect(facts('my account number is 2125550123', 'en').callbackNumber).toBeUndefined();
   });
   it('reads member ids', () => {
     expect(facts('my member id is XYZ 123 456 789', 'en').memberId).toBe('XYZ123456789');
@@ -174,6 +179,12 @@ describe('preferred times', () => {
     ['el próximo lunes a las 9', 'es', 'Monday 2026-03-09, 09:00'],
   ];
   it.each(cases)('%s', (text, language, value) => expect(facts(text, language).preferredTime).toBe(value));
+  it('takes no time turned down or already fixed', () => {
+    expect(facts("I can't do mornings, afternoons are better", 'en').preferredTime).toBe('afternoon');
+    expect(facts('no puedo el lunes, mejor el martes', 'es').preferredTime).toBe('Tuesday 2026-03-03');
+    expect(facts('my appointment is tomorrow at 3 but I need to move it to Friday morning', 'en').preferredTime).toBe('Friday 2026-03-06, morning');
+    expect(facts('tengo cita el lunes a las 10, ¿la puedo cambiar para el jueves?', 'es').preferredTime).toBe('Thursday 2026-03-05');
+  });
   it('takes no time that already happened', () => {
     expect(facts('I have had a headache since Monday morning', 'en').preferredTime).toBeUndefined();
     expect(facts('me duele desde el lunes por la tarde', 'es').preferredTime).toBeUndefined();

@@ -43,7 +43,8 @@ const CUE_BEFORE = 50;
 const CUE_AFTER = 30;
 
 /** Someone else's number: a pharmacy's, an office's, a fax. */
-const NOT_PATIENT_NUMBER = /\b(?:pharmacy|pharmacy's|office|fax|clinic|doctor's|farmacia|consultorio|oficina|clinica|del doctor|de la doctora)\b[^.!?]{0,25}$/;
+const NOT_PATIENT_NUMBER =
+  /\b(?:pharmacy|pharmacy's|office|fax|clinic|doctor's|account|order|claim|reference|confirmation|policy|group|member|id|prescription|rx|farmacia|consultorio|oficina|clinica|del doctor|de la doctora|cuenta|pedido|referencia|confirmacion|poliza|grupo|receta)\b[^.!?]{0,25}$/;
 const CALLBACK_CUE =
   /\b(?:call(?:ing)?|text|reach|contact|ring|number|cell|mobile|phone|celular|telefono|numero|llam\w*|marc\w*|comunic\w*|contact\w*|localiz\w*|whatsapp)\b[^.!?]{0,40}$/;
 
@@ -115,7 +116,7 @@ function birthDate(folded: string, ctx: FactExtractionContext, language: Languag
   }
   // A short message that is only a past date, old enough to be a birth date: the patient's answer.
   const otherWords = (folded.slice(0, only.start) + ' ' + folded.slice(only.end)).match(/\p{L}+/gu)?.length ?? 0;
-  if (otherWords <= 6 && Number(only.iso.slice(0, 4)) <= Number(today.slice(0, 4)) - 2 && !THIRD_PARTY.test(folded)) {
+  if (otherWords <= 3 && Number(only.iso.slice(0, 4)) <= Number(today.slice(0, 4)) - 2 && !THIRD_PARTY.test(folded)) {
     found.add('birthDate', only.iso, 0.65 - penalty(only));
     return only;
   }

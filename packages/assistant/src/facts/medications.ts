@@ -129,7 +129,7 @@ const NOT_DRUG = new Set(
     'machine engine magazine routine cuisine vaccine marine online shine line mine fine wine pine spine nine swine ' +
     'ozone cortisone bone phone cone done gone none tone zone stone alone someone everyone anyone lone drone throne ' +
     'persona personas cocina medicina vitrina gasolina oficina piscina esquina cortina rutina propina disciplina sardina harina vecina tina ' +
-    'ninja lamina colina gallina golosina'
+    'ninja lamina colina gallina golosina april abril cholesterol colesterol espina gasolina'
   ).split(' '),
 );
 

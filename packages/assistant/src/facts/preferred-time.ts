@@ -33,6 +33,10 @@ const PREFERENCE_CUE =
   /\b(?:prefer|preferably|preference|best|better|works?|working|good for me|suits?|ideal|available|free|can come|could come|can do|could do|can make|come in|come by|schedule|book|appointment|appt|slot|call me|call back|reach me|text me|opening|openings|anytime|any time|whenever|only|if possible|would like|i'd like|want|need|prefiero|preferible|preferencia|de preferencia|mejor|me queda|me quedan|me conviene|me viene|me vienen|me sirve|puedo|podria|disponible|libre|cita|agendar|programar|llamen|llamenme|llamarme|llameme|marcarme|quisiera|quiero|necesito|solo|cualquier|great|fine|ok|okay|perfect|please|perfecto|por favor|bien)\b/;
 const PAST_BEFORE = /\b(?:since|ago|last|yesterday|was|were|started|began|had|desde|hace|ayer|pasado|pasada|fue|empezo|comenzo|tuve|estuve)\b[^.!?]{0,18}$/;
 const PAST_AFTER = /^\s*(?:ago|last|pasado|pasada)\b/;
+/** Turned down: "not Monday", "I can't do mornings", "anything but Friday", "no puedo el lunes". */
+const NEGATED_BEFORE = /(?:\b(?:not|never|except|can'?t|cannot|won'?t|don'?t|no|nunca|excepto|menos|salvo)\b|\bn't\b|\b(?:anything|any day|anytime|cualquier dia) but\b)[^,.;!?]{0,16}$/;
+/** A time already fixed, not one wished for: "my appointment is tomorrow at 3", "tengo cita el lunes". */
+const FIXED_BEFORE = /\b(?:appointment (?:is|was)|appt (?:is|was)|scheduled (?:for|on)|booked (?:for|on)|mi cita es|mi cita era|tengo (?:una )?cita|tenia (?:una )?cita|ya tengo)\b[^.!?]{0,20}$/;
 
 function addDays(iso: string, n: number): string {
   const d = new Date(`${iso}T12:00:00Z`);
@@ -84,6 +88,7 @@ export function findPreferredTime(folded: string, today: string, options: { awai
     if (!free(start, end)) return;
     const before = folded.slice(Math.max(0, start - 30), start);
     if (PAST_BEFORE.test(before) || PAST_AFTER.test(folded.slice(end, end + 10))) return;
+    if (NEGATED_BEFORE.test(before) || FIXED_BEFORE.test(before)) return;
     parts.push({ kind, text, start, end });
   };
   const refWeekday = weekdayOf(today);
