@@ -134,6 +134,9 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('De parte de Luis Soto, buenas tardes', 'es')).toMatchObject({ givenName: 'Luis', familyName: 'Soto' });
     expect(facts('Mi nombre es María del Carmen López Ruiz', 'es')).toMatchObject({ givenName: 'María del Carmen', familyName: 'López Ruiz' });
     expect(facts("It's Really Bad today", 'en').givenName).toBeUndefined();
+    expect(facts("Name's Bob Stone", 'en')).toMatchObject({ givenName: 'Bob', familyName: 'Stone' });
+    expect(facts('buenas, le escribe Marta Díaz', 'es')).toMatchObject({ givenName: 'Marta', familyName: 'Díaz' });
+    expect(facts('Soy la señora Gómez', 'es')).toEqual({ familyName: 'Gómez' });
     expect(facts("Hello, it's Nora Quinn.", 'en')).toMatchObject({ givenName: 'Nora', familyName: 'Quinn' });
   });
   it('reads medicines on and off the built-in list', () => {

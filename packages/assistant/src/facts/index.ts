@@ -13,7 +13,7 @@ import { foldAligned } from '../text.ts';
 import { isoDateOf, safeTimeZone, wallClock } from '../entities/time-zone.ts';
 import { findSpokenDates, type SpokenDate } from './birth-date.ts';
 import { findMedicationsIn } from './medications.ts';
-import { findNamesBeyondCore, splitSpanishName } from './names.ts';
+import { findNamesBeyondCore, findTitledFamilyName, splitSpanishName } from './names.ts';
 import { bestPharmacy } from './pharmacy.ts';
 import { findPreferredTime } from './preferred-time.ts';
 import { spokenDigitRuns } from './tokens.ts';
@@ -177,13 +177,17 @@ export function extractPatientFacts(text: string, ctx: FactExtractionContext = {
   // name ("José Luis") is kept whole.
   const given = found.list.find((f) => f.name === 'givenName');
   const family = found.list.find((f) => f.name === 'familyName');
-  if (!given) {
+  if (!given && !family) {
+    const titled = findTitledFamilyName(original);
+    if (titled) found.add('familyName', titled, 0.75);
+  }
+  if (!given && !found.has('familyName')) {
     const extra = findNamesBeyondCore(original, language);
     if (extra) {
       found.add('givenName', extra.given, 0.8);
       if (extra.family && !family) found.add('familyName', extra.family, 0.75);
     }
-  } else if (language === 'es' && family && family.value.includes(' ')) {
+  } else if (given && language === 'es' && family && family.value.includes(' ')) {
     const split = splitSpanishName([given.value, ...family.value.split(' ')]);
     if (split.given !== given.value) {
       given.value = split.given;

@@ -16,7 +16,7 @@ function ci(pattern: string): string {
 const GREETING = ci("(?:hi|hello|hey|hola|good (?:morning|afternoon|evening)|buen(?:os|as) (?:dias|días|tardes|noches))(?: there)?[,!.]?\\s+");
 const LEADS: RegExp[] = [
   new RegExp(`^(?:${GREETING})?(?:${ci("(?:it'?s|it is)")}\\s+)?${FULL},?\\s+${ci('(?:here|calling|speaking|(?:aqui|aquí)|al habla|llamando)')}\\b`, 'u'),
-  new RegExp(`(?:^|[\\s,.!])${ci("(?:you'?re speaking (?:with|to)|speaking with|(?:esta|está) hablando con|habla con|hablas con|de parte de|a nombre de)")}\\s+${FULL}`, 'u'),
+  new RegExp(`(?:^|[\\s,.!])${ci("(?:name'?s|you'?re speaking (?:with|to)|you'?re talking (?:with|to)|(?:le|les|te) escribe|(?:le|les|te) saluda|speaking with|(?:esta|está) hablando con|habla con|hablas con|de parte de|a nombre de)")}\\s+${FULL}`, 'u'),
   new RegExp(`^(?:${GREETING})?${ci("(?:it'?s|it is)")}\\s+${FULL}\\s*(?:[,.!]|$)`, 'u'),
   new RegExp(`^${GREETING}${FULL}(?=\\s*[,.]\\s*${ci('(?:dob|d\\.o\\.b|date of birth|born|fecha|nac|my|mi|i|need|necesito|quiero|calling|llamo)')})`, 'u'),
 ];
@@ -55,6 +55,14 @@ export function splitSpanishName(tokens: string[]): NameRead {
     return { given: `${tokens[0]} ${tokens[1]}`, family: tokens.slice(2).join(' ') };
   }
   return { given: tokens[0]!, family: tokens.length > 1 ? tokens.slice(1).join(' ') : null };
+}
+
+/** "Soy la señora Gómez", "habla el señor Ruiz": a courtesy title, then the family name. */
+const TITLED = new RegExp(`${ci('(?:soy|habla|le habla|this is|it\'?s|i\'?m)')}\\s+(?:${ci('(?:la|el)')}\\s+)?${ci('(?:señora|señor|senora|senor|sra\\.?|sr\\.?|srta\\.?|mrs\\.?|mr\\.?|ms\\.?|miss)')}\\s+(${NAME}(?: ${NAME})?)`, 'u');
+
+export function findTitledFamilyName(original: string): string | null {
+  const m = TITLED.exec(original);
+  return m ? m[1]! : null;
 }
 
 export function findNamesBeyondCore(original: string, language: 'en' | 'es'): NameRead | null {
