@@ -163,6 +163,7 @@ describe('names, medicines, numbers, member ids', () => {
     expect(facts('the group number is 77810', 'en').memberId).toBeUndefined();
     expect(facts('my Medicare number is 1EG4-TE5-MK73', 'en').memberId).toBe('1EG4TE5MK73');
     expect(facts('mi número de miembro es el 12345678', 'es').memberId).toBe('12345678');
+    expect(facts('my member ID is A B C one two three four five six', 'en').memberId).toBe('ABC123456');
   });
 });
 
@@ -179,6 +180,8 @@ describe('preferred times', () => {
     ['puedo ir los lunes después de las 4', 'es', 'Mondays, after 16:00'],
     ['de preferencia entre las 9 y las 11', 'es', '09:00-11:00'],
     ['a partir de las 3 de la tarde', 'es', 'after 15:00'],
+    ['after lunch on Thursday works for me', 'en', 'Thursday 2026-03-05, after 13:00'],
+    ['el martes a las tres y media de la tarde me queda bien', 'es', 'Tuesday 2026-03-03, 15:30'],
     ['el próximo lunes a las 9', 'es', 'Monday 2026-03-09, 09:00'],
   ];
   it.each(cases)('%s', (text, language, value) => expect(facts(text, language).preferredTime).toBe(value));

@@ -131,14 +131,18 @@ function memberIds(original: string, folded: string, ctx: FactExtractionContext,
   const spans: Array<{ start: number; end: number }> = [];
   for (const m of folded.matchAll(MEMBER_CUE)) {
     const at = m.index + m[0].length;
-    const code = CODE.exec(folded.slice(at, at + 40));
+    // Letters spelled one by one before the digits ("A B C 123456") belong to the id.
+    const spelled = /^((?:[a-z][\s.-]+){1,4})(?=\d)/.exec(folded.slice(at, at + 40));
+    const lead = spelled ? spelled[1]!.replace(/[^a-z]/g, '') : '';
+    const from = at + (spelled ? spelled[0].length : 0);
+    const code = CODE.exec(folded.slice(from, from + 40));
     if (!code) continue;
     const raw = code[1]!.replace(/[\s-]+$/, '');
     if (raw.replace(/\D/g, '').length < 3) continue;
-    const value = normalizeIdentifier('member_id', original.slice(at, at + raw.length).replace(/\s+/g, ''));
+    const value = normalizeIdentifier('member_id', lead + original.slice(from, from + raw.length).replace(/\s+/g, ''));
     if (!value || value.replace(/-/g, '').length < 5 || value.length > 24) continue;
     found.add('memberId', value.replace(/-/g, ''), 0.9);
-    spans.push({ start: m.index, end: at + raw.length });
+    spans.push({ start: m.index, end: from + raw.length });
   }
   if (ctx.awaiting === 'memberId' && !found.has('memberId')) {
     const bare = original.trim().replace(/[.!]+$/, '').replace(/^(?:it'?s|it is|es|sure|yes|si|claro)[\s,:]+/i, '');

@@ -177,9 +177,9 @@ export function findPreferredTime(folded: string, today: string, options: { awai
     add('hour', text, m.index, end);
   }
   // Parts of the day.
-  for (const m of folded.matchAll(/\b(?:(early |late |first thing in the )?(mornings?|afternoons?|evenings?|nights?)|(?:(?:por|en|de) la|las|temprano en la) (mananas?|tardes?|noches?)|(temprano|a primera hora|first thing)|(noon|midday|lunch ?time|mediodia|medio dia|hora de (?:la )?comida|hora del almuerzo|after work|despues del trabajo))\b/g)) {
+  for (const m of folded.matchAll(/\b(?:(early |late |first thing in the )?(mornings?|afternoons?|evenings?|nights?)|(?:(?:por|en|de) la|las|temprano en la) (mananas?|tardes?|noches?)|(temprano|a primera hora|first thing)|(noon|midday|lunch(?: ?time)?|mediodia|medio dia|hora de (?:la )?comida|hora del almuerzo|after work|despues del trabajo))\b/g)) {
     if (m[5]) {
-      const v = /work|trabajo/.test(m[5]) ? 'evening' : '12:00';
+      const v = /work|trabajo/.test(m[5]) ? 'evening' : /^(?:lunch|hora)/.test(m[5]) && /\b(?:after|despues de(?:l| la)?)\s+$/.test(folded.slice(Math.max(0, m.index - 12), m.index)) ? 'after 13:00' : /^(?:lunch|hora)/.test(m[5]) && /\b(?:before|antes de(?:l| la)?)\s+$/.test(folded.slice(Math.max(0, m.index - 12), m.index)) ? 'before 12:00' : '12:00';
       add(v === 'evening' ? 'part' : 'hour', v, m.index, m.index + m[0].length);
       continue;
     }
