@@ -29,3 +29,4 @@ export { detectFrustration, SentimentScorer, type Frustration, type Sentiment, t
 export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadCorpora, loadCorpus, loadUrgentBlind, loadUrgentSet, parseCorpus, splitCorpus, type LabelledUtterance, type UrgentBlindItem, type UrgentSetItem } from './corpus.ts';
 export { crossValidate, evaluate, scoreLanguage, scoreUrgent, type UrgentReport, type Confusion, type CrossValidationReport, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
 export * from './dialogue/index.ts';
+export { ACCEPT as FACT_ACCEPT_CONFIDENCE, assistantFactExtractor, extractPatientFacts, findPharmacies, findPreferredTime, findSpokenDates } from './facts/index.ts';

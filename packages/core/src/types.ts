@@ -65,9 +65,16 @@ export interface FactExtractionContext {
   defaultRegion?: string;
   /** The fact the other side just asked for, if any: a bare answer ("Lopez") fills it. */
   awaiting?: FactName;
+  /** When the words were said: "tomorrow" and two-digit years are read against it. */
+  reference?: Date;
+  /** IANA time zone of the patient (the organisation's), for "today" and "tomorrow". */
+  timeZone?: string;
 }
 
-/** Pluggable: the foundation ships a rules extractor; the assistant adds richer entities. */
+/**
+ * Pluggable so `core` stays free of the assistant's dependencies: the server gives the
+ * pipeline the assistant's extractor, the one the assistant itself understands with.
+ */
 export interface FactExtractor {
   extract(text: string, context: FactExtractionContext): ExtractedFact[];
 }

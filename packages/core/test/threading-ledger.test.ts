@@ -9,6 +9,7 @@ import {
   continuationExpiry,
   currentFact,
   decideAsk,
+  factHistory,
   decideThread,
   frictionMetrics,
   isAutomaticJoin,
@@ -101,6 +102,19 @@ describe('facts ledger and asks', () => {
       fact('pharmacy', 'Main Street', 2, { scope: 'case' }),
       fact('pharmacy', 'Harbor', 3, { scope: 'case', verified: true }),
     ];
+    expect(currentFact(facts, 'pharmacy', now)?.value).toBe('Harbor');
+  });
+
+  it('keeps the original reason and adds later ones to its history', () => {
+    const facts = [
+      fact('reason', 'Can I talk to a real person', 1),
+      fact('reason', 'I need to reschedule my appointment', 3),
+      fact('pharmacy', 'Main Street', 3),
+      fact('pharmacy', 'Harbor', 1),
+    ];
+    expect(currentFact(facts, 'reason', now)?.value).toBe('I need to reschedule my appointment');
+    expect(factHistory(facts, 'reason').map((f) => f.value)).toEqual(['I need to reschedule my appointment', 'Can I talk to a real person']);
+    // Other facts still take the newest statement.
     expect(currentFact(facts, 'pharmacy', now)?.value).toBe('Harbor');
   });
 

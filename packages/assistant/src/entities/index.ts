@@ -1,4 +1,5 @@
-import { extractFacts, findEmailSpans, findPhoneNumberSpans, type FactName, type Language } from '@carethread/core';
+import { findEmailSpans, findPhoneNumberSpans, type ExtractedFact, type FactName, type Language } from '@carethread/core';
+import { extractPatientFacts } from '../facts/index.ts';
 import { fold, foldAligned } from '../text.ts';
 import { findDateTimes, type DateTimeKind } from './datetime.ts';
 import { findDepartments, findMedications, findProviders, type NamedThing } from './lookup.ts';
@@ -69,9 +70,17 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
   const emails = findEmailSpans(original);
   for (const e of emails) out.push({ type: 'email', text: original.slice(e.start, e.end), start: e.start, end: e.end, value: e.value, confidence: 0.95 });
 
-  let facts: ReturnType<typeof extractFacts> = [];
+  // The same reading the ledger stores (facts/index.ts): a date of birth or a name is one
+  // thing for the assistant and for the pipeline.
+  let facts: ExtractedFact[] = [];
   try {
-    facts = extractFacts(original, { language: ctx.language, ...(ctx.region ? { defaultRegion: ctx.region } : {}), ...(ctx.awaiting ? { awaiting: ctx.awaiting } : {}) });
+    facts = extractPatientFacts(original, {
+      language: ctx.language,
+      reference: ctx.reference,
+      timeZone: ctx.timeZone,
+      ...(ctx.region ? { defaultRegion: ctx.region } : {}),
+      ...(ctx.awaiting ? { awaiting: ctx.awaiting } : {}),
+    });
   } catch {
     facts = [];
   }
@@ -83,7 +92,8 @@ export function extractEntities(text: string, ctx: EntityContext): Entity[] {
   const times = findDateTimes(original, { language: ctx.language, reference: ctx.reference, timeZone: ctx.timeZone, exclude: [...phones, ...emails] });
   for (const t of times) {
     const cueNear = cues.some((c) => (c.end <= t.start && t.start - c.end <= CUE_BEFORE) || (c.start >= t.end && c.start - t.end <= CUE_AFTER) || (c.start >= t.start && c.end <= t.end));
-    const birth = t.date !== undefined && t.explicitYear && t.date <= today && (cueNear || ctx.awaiting === 'birthDate' || coreBirth.some((f) => f.value === t.date));
+    // Only the date the fact extractor took as the date of birth is one.
+    const birth = t.date !== undefined && t.explicitYear && t.date <= today && coreBirth.some((f) => f.value === t.date);
     if (birth) {
       out.push({ type: 'birth_date', text: t.text, start: t.start, end: t.end, value: t.date!, confidence: cueNear || ctx.awaiting === 'birthDate' ? 0.95 : 0.8 });
     } else {

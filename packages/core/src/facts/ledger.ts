@@ -38,18 +38,34 @@ export function isFresh(fact: Pick<KnownFact, 'name' | 'observedAt'>, now: Date)
 }
 
 /**
+ * Facts whose first statement stays the one to trust. The reason a patient got in touch is
+ * what the request is about; what they say later ("can I talk to a real person") is added to
+ * its history, never put in its place.
+ */
+export const KEEPS_ORIGINAL: ReadonlySet<FactName> = new Set<FactName>(['reason']);
+
+/**
  * The value the next handler should trust for a fact: case facts beat patient facts (they are
- * about this request), verified beats unverified, newer beats older.
+ * about this request), verified beats unverified, newer beats older, except for facts that
+ * keep their original value (KEEPS_ORIGINAL), where older beats newer.
  */
 export function currentFact(facts: readonly KnownFact[], name: FactName, now: Date): KnownFact | null {
   let best: KnownFact | null = null;
+  const original = KEEPS_ORIGINAL.has(name);
   for (const fact of facts) {
     if (fact.name !== name || !isFresh(fact, now)) continue;
-    if (!best || rank(fact) > rank(best) || (rank(fact) === rank(best) && fact.observedAt > best.observedAt)) {
-      best = fact;
-    }
+    const tieWins = best !== null && rank(fact) === rank(best) && (original ? fact.observedAt < best.observedAt : fact.observedAt > best.observedAt);
+    if (!best || rank(fact) > rank(best) || tieWins) best = fact;
   }
   return best;
+}
+
+/**
+ * Every value a fact has had (fresh or not), oldest first: each statement added a value with
+ * its source and time, and none replaced another.
+ */
+export function factHistory<T extends Pick<KnownFact, 'name' | 'observedAt'>>(facts: readonly T[], name: FactName): T[] {
+  return facts.filter((f) => f.name === name).sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt));
 }
 
 function rank(fact: KnownFact): number {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rulesFactExtractor, type ChannelEvent, type FactExtractor, type Language } from '@carethread/core';
+import { assistantFactExtractor } from '@carethread/assistant';
+import type { ChannelEvent, FactExtractor, Language } from '@carethread/core';
 import type { IngestResult } from './ingest.ts';
 import type { Database } from '../store/db.ts';
 import type { ChangeSet } from '../store/events.ts';
@@ -10,6 +11,10 @@ import { useMasterSecret } from '../store/field-crypto.ts';
 /** What the pipeline and the domain services need from the outside world. */
 export interface Services {
   database: Database;
+  /**
+   * Reads facts from what patients say, on every channel, whether or not the assistant answers
+   * the case: the assistant's own extractor by default, so the ledger holds what it understands.
+   */
   extractor: FactExtractor;
   /** Signs continuation links. */
   secret: string;
@@ -46,7 +51,7 @@ export function createServices(database: Database, secret: string, overrides: Pa
   useMasterSecret(secret);
   return {
     database,
-    extractor: rulesFactExtractor,
+    extractor: assistantFactExtractor,
     secret,
     randomBytes: (n) => randomBytes(n),
     now: () => new Date(),

@@ -26,13 +26,16 @@ export async function recordStatedFacts(
   extractor: FactExtractor,
   interaction: InteractionRow,
   text: string,
-  ctx: { language?: Language; defaultRegion: string },
+  ctx: { language?: Language; defaultRegion: string; timeZone?: string },
   at: string,
 ): Promise<ExtractedFact[]> {
   const found = extractor.extract(text, {
     language: ctx.language,
     defaultRegion: ctx.defaultRegion,
     awaiting: isFactName(interaction.awaitingFact) ? interaction.awaitingFact : undefined,
+    // "tomorrow" and "'61" are read against when the patient said them, on their clock.
+    reference: new Date(at),
+    ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
   });
   if (found.length === 0) return [];
   const existing = await changes.tx

@@ -243,7 +243,7 @@ async function processEvent(
   // 3. facts, and what they tell about who is speaking.
   let recorded: string[] = [];
   if (text && event.direction === 'inbound' && (event.actor ?? 'patient') === 'patient') {
-    const found = await recordStatedFacts(changes, services.extractor, interaction, text, { language, defaultRegion: org.defaultRegion }, at);
+    const found = await recordStatedFacts(changes, services.extractor, interaction, text, { language, defaultRegion: org.defaultRegion, timeZone: org.timeZone }, at);
     recorded = found.map((f) => f.name);
     if (found.some((f) => f.name === 'birthDate' || f.name === 'givenName' || f.name === 'familyName')) {
       const identified = await identifyByFacts(changes, interaction, at);

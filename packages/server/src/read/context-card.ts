@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { currentFacts, normalizeIdentifier, type IdentifierKind, type KnownFact } from '@carethread/core';
+import { currentFacts, factHistory, KEEPS_ORIGINAL, normalizeIdentifier, type IdentifierKind, type KnownFact } from '@carethread/core';
 import type { Executor } from '../store/db.ts';
 import { getOrganization } from '../store/orgs.ts';
 import { findIdentityHolders, getActivePatient, identitiesOf, type PatientRow } from '../store/patients.ts';
@@ -44,6 +44,12 @@ export interface ContextCard {
     verified: boolean;
     observedAt: string;
     ageSeconds: number;
+    /**
+     * Every value this fact has had on the card, oldest first, the shown one included: a new
+     * statement adds a value and never replaces one. For the reason, `value` is the original
+     * request and the later lines are here beside it.
+     */
+    history: Array<{ value: string; source: string; sourceChannel: string | null; observedAt: string; original: boolean }>;
   }>;
   lastMessages: Array<{ id: string; channel: string; direction: string; actor: string; body: string | null; occurredAt: string }>;
   /** Filled by the assistant issue; the slot is here so clients can rely on it. */
@@ -167,6 +173,16 @@ async function patientPart(tx: Executor, organizationId: string, patient: Patien
         verified: f.verified,
         observedAt: f.observedAt,
         ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(f.observedAt)) / 1000)),
+        history: factHistory(
+          all.filter((h) => h.scope === f.scope),
+          f.name,
+        ).map((h) => ({
+          value: h.value,
+          source: h.source,
+          sourceChannel: h.sourceChannel,
+          observedAt: h.observedAt,
+          original: KEEPS_ORIGINAL.has(f.name) && h.id === f.id,
+        })),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     sentiment: { label: 'unknown' as const, score: null },

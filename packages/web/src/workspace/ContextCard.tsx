@@ -154,9 +154,11 @@ export function ContextCardView({ api, caseId, card, onVerified, go }: { api: Ap
                 <dd>
                   <span className="fact-value">{f.value}</span>
                   {f.verified ? <span className="tag ok">{t('verifiedTag')}</span> : null}
+                  {f.history?.some((h) => h.original) && f.history.length > 1 ? <span className="tag">{t('originalTag')}</span> : null}
                   <span className="fact-source small muted">
                     {t('knownFrom', { source: f.sourceChannel ? channelLabel(f.sourceChannel, t) : t(`source.${f.source}`, f.source), age: ago(f.ageSeconds, lang) })}
                   </span>
+                  <OtherValues fact={f} />
                 </dd>
               </div>
             ))}
@@ -207,5 +209,32 @@ export function ContextCardView({ api, caseId, card, onVerified, go }: { api: Ap
       </section>
       {verifying ? <VerifyDialog api={api} caseId={caseId} onClose={() => setVerifying(false)} onVerified={onVerified} /> : null}
     </aside>
+  );
+}
+
+/**
+ * The other values a fact has had beside the one shown: for the reason, what the patient said
+ * after the original request; for the rest, what they said before the current value.
+ */
+function OtherValues({ fact }: { fact: ContextCard['facts'][number] }) {
+  const { t } = useTranslation();
+  const others = (fact.history ?? []).filter((h) => !(h.value === fact.value && h.observedAt === fact.observedAt));
+  if (others.length === 0) return null;
+  const shownAt = Date.parse(fact.observedAt);
+  const later = others.filter((h) => Date.parse(h.observedAt) > shownAt);
+  const earlier = others.filter((h) => Date.parse(h.observedAt) <= shownAt);
+  return (
+    <>
+      {later.length > 0 ? (
+        <span className="fact-history small" data-history="later">
+          {t('laterValues')} {later.map((h) => h.value).join(' · ')}
+        </span>
+      ) : null}
+      {earlier.length > 0 ? (
+        <span className="fact-history small muted" data-history="earlier">
+          {t('earlierValues')} {earlier.map((h) => h.value).join(' · ')}
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -97,7 +97,17 @@ export interface ContextCard {
   patient: { id: string; givenName: string | null; familyName: string | null; birthDate: string | null; identifiers: Array<{ kind: string; value: string; verified: boolean }> } | null;
   assurance: string;
   openCases: Array<{ id: string; requestType: string; status: string; updatedAt: string; lastChannel: string | null }>;
-  facts: Array<{ name: string; value: string; source: string; sourceChannel: string | null; verified: boolean; observedAt: string; ageSeconds: number }>;
+  facts: Array<{
+    name: string;
+    value: string;
+    source: string;
+    sourceChannel: string | null;
+    verified: boolean;
+    observedAt: string;
+    ageSeconds: number;
+    /** Every value the fact has had, oldest first; `original` marks the first reason kept as the request. Absent from older servers. */
+    history?: Array<{ value: string; source: string; sourceChannel: string | null; observedAt: string; original: boolean }>;
+  }>;
   sentiment: { label: string; score: number | null };
   preferences: { language: string | null; channel: string | null };
 }
