@@ -122,6 +122,12 @@ describe('the assistant books the visit the patient asked for', () => {
     const a = await converse('+12125550175', 'Necesito una cita con el dermatólogo la próxima semana', { ...es, birthDate: '30 de enero de 1990' }, 80);
     expect(options(a.offer).length).toBeGreaterThanOrEqual(2);
     for (const o of options(a.offer)) expect(o).toMatch(/con Dr\. [^()]+ \(Dermatology\)/);
+    expect((await sms('+12125550175', '1', a.minute)).body.assistant.replies.join(' ')).toMatch(/reservada: .*\(Dermatology\)/);
+    // A reminder reply "R", then another day: still dermatology, never the default primary care.
+    expect((await sms('+12125550175', 'R', a.minute + 1)).body.assistant.replies.join(' ')).toMatch(/1\) .*\(Dermatology\)/);
+    const other = (await sms('+12125550175', 'mejor el jueves 10 por la mañana', a.minute + 2)).body.assistant.replies.join(' ');
+    expect(options(other).length).toBeGreaterThanOrEqual(1);
+    for (const o of options(other)) expect(o).toMatch(/^jue, 10 de dic, .* \(Dermatology\)/);
     const en = { givenName: 'Petra', familyName: 'Lindqvist', birthDate: '1977-05-05' };
     await register({ ...en, phone: '+12125550176' });
     const b = await converse('+12125550176', 'I need to book a cardiology appointment for next week', { ...en, birthDate: '05/05/1977' }, 100);

@@ -328,7 +328,14 @@ async function reminderReply(
     next.task = 'reschedule';
     const dir = await organizationDirectory(services.database.db, organizationId);
     const specialty = (id: string | null | undefined) => (id ? (dir?.departments.find((d) => d.id === id)?.name ?? null) : null);
-    next.appointment = { id: appointment.id, label: slotLabel(appointment.start, appointment.location.timeZone, lang, appointment.provider.name, appointment.department?.name) };
+    next.appointment = {
+      id: appointment.id,
+      label: slotLabel(appointment.start, appointment.location.timeZone, lang, appointment.provider.name, appointment.department?.name),
+      providerId: appointment.provider.id,
+      ...(appointment.department ? { departmentId: appointment.department.id } : {}),
+    };
+    // "Another day?" after the suggestions looks in the same specialty the suggestions came from.
+    next.preferences = appointment.department ? { departmentId: appointment.department.id } : { providerId: appointment.provider.id };
     next.offered = reply.suggestions.slice(0, 3).map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, lang, s.provider.name, specialty(s.provider.departmentId)) }));
     next.awaiting = { kind: 'choice' };
     next.tried = [...next.tried, 'reminder_reply', 'offered_slots'];
