@@ -140,7 +140,7 @@ describe('the provider and the kind of visit are worked out before any offer', (
 
   it('a move stays with the doctor of the visit being moved', async () => {
     const d = await turn('I need to reschedule my appointment to Tuesday the 15th in the afternoon');
-    expect(d.actions[0]).toMatchObject({ kind: 'effect', effect: { kind: 'find_appointment' } });
+    expect(d.actions[0]).toMatchObject({ kind: 'effect', effect: { kind: 'find_appointment', days: ['2026-12-15'] } });
     const found = decide({
       message: {} as MessageUnderstanding,
       state: d.state,
@@ -151,6 +151,9 @@ describe('the provider and the kind of visit are worked out before any offer', (
       today: TODAY,
       observation: { kind: 'appointment', appointment: { id: 'a1', label: 'Tue, Dec 15, 9:00 AM with Dr. Lucía Ferrando (Primary care)', providerId: 'p-ferrando', departmentId: 'd-primary' } },
     });
-    expect(found.actions[0]).toMatchObject({ kind: 'effect', effect: { kind: 'find_slots', preferences: { providerId: 'p-ferrando', earliestDate: '2026-12-15', partsOfDay: ['afternoon'] } } });
+    expect(found.actions).toMatchObject([
+      { kind: 'say', text: 'Your appointment is Tue, Dec 15, 9:00 AM with Dr. Lucía Ferrando (Primary care).' },
+      { kind: 'effect', effect: { kind: 'find_slots', preferences: { providerId: 'p-ferrando', earliestDate: '2026-12-15', partsOfDay: ['afternoon'] } } },
+    ]);
   });
 });

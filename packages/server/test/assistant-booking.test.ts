@@ -151,6 +151,21 @@ describe('the assistant books the visit the patient asked for', () => {
     expect(caseId).toBeTruthy();
   });
 
+  it('"move my Tuesday the 15th appointment to the afternoon": that appointment, not the sooner one in another specialty', async () => {
+    const who = { givenName: 'Nora', familyName: 'Hughes', birthDate: '1974-11-19' };
+    const phone = '+12125550181';
+    const patientId = await register({ ...who, phone });
+    const sooner = await visitWith(patientId, 'Dr. Grace Holbrook', '2026-12-09T13:00:00Z', '2026-12-09T17:00:00Z', 'morning');
+    const meant = await visitWith(patientId, 'Dr. Marcus Oyelaran', '2026-12-15T13:00:00Z', '2026-12-15T17:00:00Z', 'morning');
+    const { offer, minute } = await converse(phone, 'Can you move my Tuesday the 15th appointment to the afternoon?', { ...who, birthDate: '11/19/1974' }, 150);
+    expect(offer).toMatch(/Your appointment is Tue, Dec 15, \d+:\d\d AM with Dr\. Marcus Oyelaran \(Primary care\)\./);
+    expect(options(offer).length).toBeGreaterThanOrEqual(1);
+    for (const o of options(offer)) expect(o).toMatch(/^Tue, Dec 15, (12|1|2|3|4):\d\d PM with Dr\. Marcus Oyelaran \(Primary care\)/);
+    expect((await sms(phone, '1', minute)).body.assistant.replies.join(' ')).toMatch(/your appointment is now Tue, Dec 15, .* PM with Dr\. Marcus Oyelaran/);
+    const after = await rows<{ id: string; status: string }>(sql`select id, status from appointments where id in (${sooner}, ${meant})`);
+    expect(after.find((a) => a.id === sooner)!.status).toBe('booked');
+  });
+
   it('"Tuesday the 15th in the afternoon" in English is the 15th, not next Tuesday the 8th', async () => {
     const who = { givenName: 'Gideon', familyName: 'Farrow', birthDate: '1979-08-08' };
     await register({ ...who, phone: '+12125550178' });

@@ -358,7 +358,7 @@ function advance(t: Turn, preface = ''): void {
   switch (task) {
     case 'schedule':
     case 'reschedule': {
-      if (task === 'reschedule' && !s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (task === 'reschedule' && !s.appointment) return effect(t, findAppointment(t));
       if (s.offered.length > 0) {
         s.awaiting = { kind: 'choice' };
         say(t, preface, c.offerSlots(s.offered, t.voice));
@@ -370,12 +370,12 @@ function advance(t: Turn, preface = ''): void {
       return search(t);
     }
     case 'cancel':
-      if (!s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (!s.appointment) return effect(t, findAppointment(t));
       s.awaiting = { kind: 'yes_no' };
       say(t, preface, c.confirmCancel(s.appointment.label));
       return;
     case 'confirm':
-      if (!s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (!s.appointment) return effect(t, findAppointment(t));
       return effect(t, { kind: 'confirm', appointmentId: s.appointment.id });
     case 'refill':
       return effect(t, { kind: 'refill', medication: input.facts.medication!, pharmacy: input.facts.pharmacy!, urgency: /\b(today|urgent|out of|run out|ran out|hoy|urgente|se me acab)/i.test(input.message?.text ?? '') ? 'today' : 'routine' });
@@ -386,6 +386,16 @@ function advance(t: Turn, preface = ''): void {
       if (s.paymentPlan) return effect(t, { kind: 'payment_plan', monthlyAmount: s.paymentPlan.monthlyAmount });
       return effect(t, { kind: 'explain_statement' });
   }
+}
+
+/** Looks up the appointment a move, cancel or confirm is about: one on a day the patient named, else the next. */
+function findAppointment(t: Turn): Effect {
+  const days = new Set<string>();
+  const p = t.s.preferences;
+  if (p.earliestDate && (!p.latestDate || p.latestDate === p.earliestDate)) days.add(p.earliestDate);
+  const said = t.input.message?.entities ? preferencesFrom(t.input.message.entities) : null;
+  if (said?.earliestDate && (!said.latestDate || said.latestDate === said.earliestDate)) days.add(said.earliestDate);
+  return days.size > 0 ? { kind: 'find_appointment', days: [...days] } : { kind: 'find_appointment' };
 }
 
 /** Ends a request with a yes/no offer (a clinician call-back, a payment plan) instead of "anything else?". */
@@ -463,6 +473,8 @@ function observe(t: Turn, o: Observation): void {
         say(t, c.yourAppointment(o.appointment.label), c.ask.preferredTime);
         return;
       }
+      // Which visit is being moved is said before the new times, so the patient can tell.
+      if (s.task === 'reschedule') say(t, c.yourAppointment(o.appointment.label));
       return advance(t);
     case 'changed':
       return finish(t, s.task ?? 'schedule', o.what === 'cancelled' ? c.cancelled(o.label) : o.what === 'confirmed' ? c.confirmed(o.label) : c.rescheduled(o.label));

@@ -154,7 +154,8 @@ export type Effect =
   | { kind: 'verify'; givenName: string; familyName: string; birthDate: string }
   | { kind: 'find_slots'; preferences: SchedulingPreferences; excludeIds: string[] }
   | { kind: 'book'; slotId: string }
-  | { kind: 'find_appointment' }
+  /** `days`: local days the patient named ("my Tuesday the 15th appointment"): an upcoming appointment on one of them is the one meant. */
+  | { kind: 'find_appointment'; days?: string[] }
   | { kind: 'reschedule'; appointmentId: string; slotId: string }
   | { kind: 'cancel'; appointmentId: string }
   | { kind: 'confirm'; appointmentId: string }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Language } from '@carethread/core';
+import { zonedParts, type Language } from '@carethread/core';
 import type { Effect, Observation, OfferedSlot } from '@carethread/assistant';
 import { createCallbackTask, createRefillRequest, explainStatement, requestClinicianCallback, requestPaymentPlan, resultsStatus } from '../care/index.ts';
 import { offerContinuation } from '../pipeline/actions.ts';
@@ -62,9 +62,11 @@ async function departmentNames(services: Services, organizationId: string): Prom
   return new Map(rows.map((d) => [d.id, d.name]));
 }
 
-async function nextAppointment(services: Services, ctx: EffectContext, patientId: string): Promise<AppointmentView | null> {
-  const list = await appointmentsOfPatient(services, ctx.organizationId, patientId, { upcoming: true, at: ctx.at(), limit: 20 });
-  return list.find((a) => a.status === 'booked' || a.status === 'pending') ?? null;
+/** The upcoming appointment on one of the days the patient named, else the next one. */
+async function nextAppointment(services: Services, ctx: EffectContext, patientId: string, days: readonly string[] = []): Promise<AppointmentView | null> {
+  const list = (await appointmentsOfPatient(services, ctx.organizationId, patientId, { upcoming: true, at: ctx.at(), limit: 20 })).filter((a) => a.status === 'booked' || a.status === 'pending');
+  const onDay = days.length > 0 ? list.find((a) => days.includes(zonedParts(new Date(a.start), a.location.timeZone).date)) : undefined;
+  return onDay ?? list[0] ?? null;
 }
 
 /**
@@ -138,7 +140,7 @@ export async function performEffect(services: Services, ctx: EffectContext, effe
         return { kind: 'booked', label: appointmentLabel(a, ctx.language) };
       }
       case 'find_appointment': {
-        const a = await nextAppointment(services, ctx, patientId);
+        const a = await nextAppointment(services, ctx, patientId, effect.days ?? []);
         return {
           kind: 'appointment',
           appointment: a ? { id: a.id, label: appointmentLabel(a, ctx.language), providerId: a.provider.id, ...(a.department ? { departmentId: a.department.id } : {}) } : null,
