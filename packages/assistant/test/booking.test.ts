@@ -81,6 +81,16 @@ describe('the provider and the kind of visit are worked out before any offer', (
     expect(visitCuesFrom('I need an appointment next week')).toBeNull();
   });
 
+  it('a specialty the organisation has no department for is flagged, never left to the primary-care default', async () => {
+    expect(visitCuesFrom('I need to see a neurologist')).toMatchObject({ specialty: true });
+    expect(visitCuesFrom('necesito cita con el oftalmólogo')).toMatchObject({ specialty: true });
+    const other = await engine.understand('I need to book an appointment with a neurologist next week', { ...REF, ...directory });
+    expect(preferencesFrom(other.entities, other.text)).toMatchObject({ otherSpecialty: true });
+    const listed = await engine.understand('I need to book an appointment with a dermatologist next week', { ...REF, ...directory });
+    expect(preferencesFrom(listed.entities, listed.text)).toMatchObject({ departmentId: 'd-derm' });
+    expect(preferencesFrom(listed.entities, listed.text)?.otherSpecialty).toBeUndefined();
+  });
+
   it('primary care in an organisation\'s own words', () => {
     for (const name of ['Primary care', 'Family Medicine', 'Medicina familiar', 'Atención primaria', 'Internal Medicine', 'General Practice']) expect(isPrimaryCareDepartment(name)).toBe(true);
     for (const name of ['Dermatology', 'Cardiología', 'Pediatrics', 'Nursing']) expect(isPrimaryCareDepartment(name)).toBe(false);

@@ -134,6 +134,20 @@ describe('the assistant books the visit the patient asked for', () => {
     for (const o of options(b.offer)) expect(o).toMatch(/with Dr\. [^()]+ \(Cardiology\)/);
   });
 
+  it('a specialty the clinic does not have ("neurologist", "oftalmólogo"): asked which kind of visit, never booked in primary care', async () => {
+    const en = { givenName: 'Edgar', familyName: 'Walker', birthDate: '1985-09-14' };
+    await register({ ...en, phone: '+12125550182' });
+    const a = await converse('+12125550182', 'I need to book an appointment with a neurologist next week', { ...en, birthDate: '09/14/1985' }, 190);
+    expect(a.offer).toBe("Which kind of visit is it (Cardiology, Dermatology, Pediatrics or Primary care)? Or tell me your doctor's name.");
+    const es = { givenName: 'Lidia', familyName: 'Morales', birthDate: '1992-02-27' };
+    await register({ ...es, phone: '+12125550183', language: 'es' });
+    const b = await converse('+12125550183', 'Necesito una cita con el oftalmólogo la semana que viene', { ...es, birthDate: '27 de febrero de 1992' }, 200);
+    expect(b.offer).toBe('¿Qué tipo de consulta necesita (Cardiology, Dermatology, Pediatrics o Primary care)? O dígame el nombre de su médico.');
+    const chosen = (await sms('+12125550183', 'cardiología', b.minute)).body.assistant.replies.join(' ');
+    expect(options(chosen).length).toBeGreaterThanOrEqual(2);
+    for (const o of options(chosen)) expect(o).toMatch(/con Dr\. [^()]+ \(Cardiology\)/);
+  });
+
   it('"el martes 15 por la tarde" moves the visit to Tuesday the 15th, afternoon, with the same doctor, not the nearer Tuesday', async () => {
     const who = { givenName: 'Celia', familyName: 'Arambarri', birthDate: '1962-12-12' };
     const phone = '+12125550177';

@@ -176,6 +176,7 @@ export function preferencesFrom(entities: readonly Entity[], text = ''): Schedul
   const cues = visitCuesFrom(text);
   if (cues?.usual) out.usual = true;
   if (cues?.primaryCare) out.primaryCare = true;
+  if (cues?.specialty && !cues.primaryCare && !entities.some((e) => (e.type === 'department' || e.type === 'provider') && e.id)) out.otherSpecialty = true;
   for (const e of entities) {
     if (e.type === 'provider' && e.id) out.providerId = e.id;
     if (e.type === 'department' && e.id) out.departmentId = e.id;
@@ -285,10 +286,10 @@ function finish(t: Turn, task: Task, text: string): void {
 }
 
 function hasPreferences(p: SchedulingPreferences): boolean {
-  return !!(p.earliestDate || p.partsOfDay?.length || p.providerId || p.departmentId || p.usual || p.primaryCare);
+  return !!(p.earliestDate || p.partsOfDay?.length || p.providerId || p.departmentId || p.usual || p.primaryCare || p.otherSpecialty);
 }
 
-const VISIT_KEYS = ['providerId', 'departmentId', 'usual', 'primaryCare'] as const;
+const VISIT_KEYS = ['providerId', 'departmentId', 'usual', 'primaryCare', 'otherSpecialty'] as const;
 
 /**
  * What the patient says now over what they said before. Whom they want to see is replaced as a

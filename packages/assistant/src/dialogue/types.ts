@@ -28,6 +28,8 @@ export interface SchedulingPreferences {
   usual?: boolean;
   /** "family doctor", "médico de cabecera", "GP": a primary-care visit. */
   primaryCare?: boolean;
+  /** A specialty was named that none of the organisation's departments matched ("neurologist"): ask, never default. */
+  otherSpecialty?: boolean;
 }
 
 /** The visit the executor worked out before looking for slots: whom, and in which specialty. */

@@ -30,8 +30,9 @@ export function visitLabel(provider: string | null, specialty: string | null): s
  * 3. a named department or specialty: that department, all its providers;
  * 4. primary care asked for (or nothing said) without a usual provider: the primary-care
  *    department, or the only department the organisation has;
- * 5. otherwise the organisation's specialties are returned to ask the patient: a guess could
- *    book a specialty nobody asked for.
+ * 5. otherwise, or when a specialty was named that no department matched ("neurologist"), the
+ *    organisation's specialties are returned to ask the patient: a guess could book a specialty
+ *    nobody asked for.
  */
 export async function resolveVisit(
   db: Executor,
@@ -58,6 +59,8 @@ export async function resolveVisit(
     const named = active.find((r) => r.id === p.providerId);
     if (named) return byProvider(named);
   }
+  // A specialty the organisation has no department for: the patient chooses among those it has.
+  if (p.otherSpecialty && !p.providerId && !p.departmentId) return { options: clinical.map((d) => d.name).sort((a, b) => a.localeCompare(b)) };
   const nothingSaid = !p.providerId && !p.departmentId && !p.usual && !p.primaryCare;
   if (p.usual || p.primaryCare || nothingSaid) {
     const seen = await db
