@@ -9,6 +9,7 @@ export {
   DEFAULT_NURSE_GUIDANCE,
   DEFAULT_POISON_GUIDANCE,
 } from './replies.ts';
+export { isPrimaryCareDepartment, visitCuesFrom, type VisitCues } from './visit.ts';
 export {
   TASKS,
   HANDOFF_REASONS,
@@ -25,6 +26,7 @@ export {
   type MessageUnderstanding,
   type Observation,
   type OfferedSlot,
+  type ResolvedVisit,
   type SchedulingPreferences,
   type Task,
   type ContinuationChannel,

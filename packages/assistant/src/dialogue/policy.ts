@@ -2,6 +2,7 @@ import type { FactName, Language } from '@carethread/core';
 import type { Entity } from '../entities/index.ts';
 import type { Intent } from '../intents.ts';
 import { catalogue, DEFAULT_NURSE_GUIDANCE, shapeForChannel } from './replies.ts';
+import { visitCuesFrom } from './visit.ts';
 import {
   initialDialogueState,
   type DialogueAction,
@@ -137,6 +138,7 @@ function clone(state: DialogueState | null | undefined): DialogueState {
     asked: [...(state.asked ?? [])],
     offered: [...(state.offered ?? [])],
     preferences: { ...(state.preferences ?? {}) },
+    visit: state.visit ? { ...state.visit } : null,
     completed: [...(state.completed ?? [])],
     paymentPlan: state.paymentPlan ? { ...state.paymentPlan } : null,
   };
@@ -164,15 +166,27 @@ export function parseYesNo(text: string): boolean | null {
 const PART_BY_HOUR = (hour: number): 'morning' | 'afternoon' | 'evening' => (hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening');
 
 /**
- * Scheduling preferences read from the message's date entities: a day ("next Tuesday"), a part
- * of day ("afternoon"), a provider, a department. Null when the message names none.
+ * Scheduling preferences read from the message: a day ("next Tuesday", "el martes 15"), a part
+ * of day ("afternoon"), a named provider or department (entities), the patient's own doctor or
+ * primary care ("my family doctor", "mi médico de cabecera": from the words). Null when the
+ * message says none.
  */
-export function preferencesFrom(entities: readonly Entity[]): SchedulingPreferences | null {
+export function preferencesFrom(entities: readonly Entity[], text = ''): SchedulingPreferences | null {
   const out: SchedulingPreferences = {};
+  const cues = visitCuesFrom(text);
+  if (cues?.usual) out.usual = true;
+  if (cues?.primaryCare) out.primaryCare = true;
+  if (cues?.specialty && !cues.primaryCare && !entities.some((e) => (e.type === 'department' || e.type === 'provider') && e.id)) out.otherSpecialty = true;
   for (const e of entities) {
     if (e.type === 'provider' && e.id) out.providerId = e.id;
     if (e.type === 'department' && e.id) out.departmentId = e.id;
     if (e.type !== 'datetime') continue;
+    // "to the afternoon", "por la tarde" without a day: only the part of the day.
+    if (e.kind === 'timerange' || e.kind === 'time') {
+      const hour = /^(\d{2}):(\d{2})/.exec(e.value);
+      if (hour && !out.partsOfDay) out.partsOfDay = [PART_BY_HOUR(Number(hour[1]))];
+      continue;
+    }
     const [from, to] = e.value.split('/');
     const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
     const d1 = day(from);
@@ -182,7 +196,7 @@ export function preferencesFrom(entities: readonly Entity[]): SchedulingPreferen
     out.earliestDate = d1;
     out.latestDate = d2 < d1 ? d1 : d2;
     const time = from!.match(/T(\d{2}):(\d{2})/);
-    if (time && (e.kind === 'datetimerange' || e.kind === 'datetime' || e.kind === 'timerange' || e.kind === 'time')) {
+    if (time && (e.kind === 'datetimerange' || e.kind === 'datetime')) {
       const hour = Number(time[1]);
       if (!(hour === 0 && Number(time[2]) === 0)) out.partsOfDay = [PART_BY_HOUR(hour)];
     }
@@ -268,10 +282,49 @@ function finish(t: Turn, task: Task, text: string): void {
   t.s.offered = [];
   t.s.appointment = null;
   t.s.preferences = {};
+  t.s.visit = null;
 }
 
 function hasPreferences(p: SchedulingPreferences): boolean {
-  return !!(p.earliestDate || p.partsOfDay?.length || p.providerId || p.departmentId);
+  return !!(p.earliestDate || p.partsOfDay?.length || p.providerId || p.departmentId || p.usual || p.primaryCare || p.otherSpecialty);
+}
+
+const VISIT_KEYS = ['providerId', 'departmentId', 'usual', 'primaryCare', 'otherSpecialty'] as const;
+
+/**
+ * What the patient says now over what they said before. Whom they want to see is replaced as a
+ * whole: a doctor named after a department (or "my family doctor" after a doctor) is the new
+ * request, not one added to the old, so the search never mixes two specialties.
+ */
+function mergePreferences(s: DialogueState, next: SchedulingPreferences): void {
+  const merged: SchedulingPreferences = { ...s.preferences, ...next };
+  if (VISIT_KEYS.some((k) => next[k])) {
+    for (const k of VISIT_KEYS) if (!next[k]) delete merged[k];
+    s.visit = null;
+  }
+  s.preferences = merged;
+}
+
+/**
+ * Looks for slots once the request is sound: a day the patient asked for that has already
+ * passed is questioned, never silently moved to the next one.
+ */
+function search(t: Turn): void {
+  const { s } = t;
+  const today = t.input.today;
+  const lastDay = s.preferences.latestDate ?? s.preferences.earliestDate;
+  if (today && lastDay && lastDay < today) {
+    const said = s.preferences.earliestDate ?? lastDay;
+    delete s.preferences.earliestDate;
+    delete s.preferences.latestDate;
+    s.offered = [];
+    s.awaiting = { kind: 'choice' };
+    s.tried.push('date_passed');
+    say(t, catalogue(t.lang).datePassed(said));
+    return;
+  }
+  s.offered = [];
+  effect(t, { kind: 'find_slots', preferences: { ...s.preferences }, excludeIds: [] });
 }
 
 /**
@@ -306,7 +359,7 @@ function advance(t: Turn, preface = ''): void {
   switch (task) {
     case 'schedule':
     case 'reschedule': {
-      if (task === 'reschedule' && !s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (task === 'reschedule' && !s.appointment) return effect(t, findAppointment(t));
       if (s.offered.length > 0) {
         s.awaiting = { kind: 'choice' };
         say(t, preface, c.offerSlots(s.offered, t.voice));
@@ -315,15 +368,15 @@ function advance(t: Turn, preface = ''): void {
       if (!hasPreferences(s.preferences) && !input.facts.preferredTime) {
         if (!s.asked.includes('preferredTime')) return ask(t, 'preferredTime', preface);
       }
-      return effect(t, { kind: 'find_slots', preferences: { ...s.preferences }, excludeIds: [] });
+      return search(t);
     }
     case 'cancel':
-      if (!s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (!s.appointment) return effect(t, findAppointment(t));
       s.awaiting = { kind: 'yes_no' };
       say(t, preface, c.confirmCancel(s.appointment.label));
       return;
     case 'confirm':
-      if (!s.appointment) return effect(t, { kind: 'find_appointment' });
+      if (!s.appointment) return effect(t, findAppointment(t));
       return effect(t, { kind: 'confirm', appointmentId: s.appointment.id });
     case 'refill':
       return effect(t, { kind: 'refill', medication: input.facts.medication!, pharmacy: input.facts.pharmacy!, urgency: /\b(today|urgent|out of|run out|ran out|hoy|urgente|se me acab)/i.test(input.message?.text ?? '') ? 'today' : 'routine' });
@@ -336,6 +389,16 @@ function advance(t: Turn, preface = ''): void {
   }
 }
 
+/** Looks up the appointment a move, cancel or confirm is about: one on a day the patient named, else the next. */
+function findAppointment(t: Turn): Effect {
+  const days = new Set<string>();
+  const p = t.s.preferences;
+  if (p.earliestDate && (!p.latestDate || p.latestDate === p.earliestDate)) days.add(p.earliestDate);
+  const said = t.input.message?.entities ? preferencesFrom(t.input.message.entities) : null;
+  if (said?.earliestDate && (!said.latestDate || said.latestDate === said.earliestDate)) days.add(said.earliestDate);
+  return days.size > 0 ? { kind: 'find_appointment', days: [...days] } : { kind: 'find_appointment' };
+}
+
 /** Ends a request with a yes/no offer (a clinician call-back, a payment plan) instead of "anything else?". */
 function finishWithOffer(t: Turn, task: Task, text: string, offer: NonNullable<DialogueState['offer']>, question: string): void {
   say(t, text, question);
@@ -345,6 +408,7 @@ function finishWithOffer(t: Turn, task: Task, text: string, offer: NonNullable<D
   t.s.offered = [];
   t.s.appointment = null;
   t.s.preferences = {};
+  t.s.visit = null;
   t.s.offer = offer;
   t.s.awaiting = { kind: 'yes_no' };
 }
@@ -366,6 +430,21 @@ function observe(t: Turn, o: Observation): void {
       t.input = { ...t.input, assurance: 'verified' };
       return advance(t);
     case 'slots':
+      if (o.visitOptions) {
+        // Whom to see could not be worked out: asked, never guessed (a guess books the wrong specialty).
+        s.offered = [];
+        s.awaiting = { kind: 'visit', options: o.visitOptions.slice(0, 8) };
+        s.tried.push('asked:visit');
+        say(t, c.askVisit(o.visitOptions));
+        return;
+      }
+      if (o.visit) {
+        // Later searches ("another day") stay with the same provider or specialty.
+        s.visit = o.visit;
+        for (const k of VISIT_KEYS) delete s.preferences[k];
+        if (o.visit.providerId) s.preferences.providerId = o.visit.providerId;
+        if (o.visit.departmentId) s.preferences.departmentId = o.visit.departmentId;
+      }
       if (o.slots.length === 0) {
         s.offered = [];
         s.awaiting = { kind: 'choice' };
@@ -388,11 +467,15 @@ function observe(t: Turn, o: Observation): void {
         return;
       }
       s.appointment = o.appointment;
-      if (s.task === 'reschedule' && !hasPreferences(s.preferences)) {
+      // A move stays with the provider of the visit being moved, unless the patient named another.
+      if (s.task === 'reschedule' && o.appointment.providerId && !VISIT_KEYS.some((k) => s.preferences[k])) s.preferences.providerId = o.appointment.providerId;
+      if (s.task === 'reschedule' && !s.preferences.earliestDate && !s.preferences.partsOfDay?.length) {
         s.awaiting = { kind: 'choice' };
         say(t, c.yourAppointment(o.appointment.label), c.ask.preferredTime);
         return;
       }
+      // Which visit is being moved is said before the new times, so the patient can tell.
+      if (s.task === 'reschedule') say(t, c.yourAppointment(o.appointment.label));
       return advance(t);
     case 'changed':
       return finish(t, s.task ?? 'schedule', o.what === 'cancelled' ? c.cancelled(o.label) : o.what === 'confirmed' ? c.confirmed(o.label) : c.rescheduled(o.label));
@@ -459,8 +542,7 @@ function observe(t: Turn, o: Observation): void {
       }
       if (o.reason === 'conflict' && (o.effect === 'book' || o.effect === 'reschedule')) {
         // Someone took the slot meanwhile: look again rather than give up.
-        s.offered = [];
-        return effect(t, { kind: 'find_slots', preferences: { ...s.preferences }, excludeIds: [] });
+        return search(t);
       }
       return handoff(t, 'unavailable');
   }
@@ -471,13 +553,13 @@ function takeAnswer(t: Turn, stated: readonly FactName[]): { progressed: boolean
   const { s, input } = t;
   const m = input.message;
   const c = catalogue(t.lang);
-  const prefs = preferencesFrom(m.entities);
+  const prefs = preferencesFrom(m.entities, m.text);
   const schedulingTask = s.task === 'schedule' || s.task === 'reschedule';
   if (prefs && schedulingTask) {
-    s.preferences = { ...s.preferences, ...prefs };
-    if (s.awaiting?.kind === 'choice' || s.offered.length > 0) {
-      s.offered = [];
-      effect(t, { kind: 'find_slots', preferences: { ...s.preferences }, excludeIds: [] });
+    mergePreferences(s, prefs);
+    if (s.awaiting?.kind === 'choice' || s.awaiting?.kind === 'visit' || s.offered.length > 0) {
+      s.awaiting = null;
+      search(t);
       return { progressed: true, done: true };
     }
   }
@@ -661,8 +743,8 @@ function decideUnsafe(input: DialogueInput & { stated?: readonly FactName[] }): 
   if (task && confident) {
     s.misunderstandings = 0;
     startTask(t, task);
-    const prefs = preferencesFrom(m.entities);
-    if (prefs && (task === 'schedule' || task === 'reschedule')) s.preferences = { ...s.preferences, ...prefs };
+    const prefs = preferencesFrom(m.entities, text);
+    if (prefs && (task === 'schedule' || task === 'reschedule')) mergePreferences(s, prefs);
     advance(t, `${long} ${s.turns === 1 ? c.taskIntro[task] : ''}`.trim());
     return { state: s, actions: t.actions };
   }
@@ -716,6 +798,7 @@ function advanceRepeat(t: Turn): void {
   if (w?.kind === 'fact') return say(t, c.ask[w.fact]);
   if (w?.kind === 'choice' && t.s.offered.length > 0) return say(t, c.chooseAgain(t.s.offered.length, t.voice));
   if (w?.kind === 'choice') return say(t, c.ask.preferredTime);
+  if (w?.kind === 'visit') return say(t, c.askVisit(w.options));
   if (w?.kind === 'yes_no' && t.s.appointment) return say(t, c.confirmCancel(t.s.appointment.label));
   advance(t);
 }

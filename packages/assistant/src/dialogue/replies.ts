@@ -23,6 +23,10 @@ interface Catalogue {
   taskIntro: Record<Task, string>;
   offerSlots(slots: OfferedSlot[], voice: boolean): string;
   noSlots: string;
+  /** A day the patient asked for that has already gone by: questioned, never moved. */
+  datePassed(date: string): string;
+  /** The kind of visit could not be worked out: which specialty, or which doctor. */
+  askVisit(options: string[]): string;
   chooseAgain(n: number, voice: boolean): string;
   booked(label: string): string;
   noAppointment: string;
@@ -61,6 +65,20 @@ interface Catalogue {
   /** After the wait: a call-back, or a continuation on the phone / by text where it can be offered. */
   handoffOptions(options: { phone: boolean; text: boolean }): string;
   continuationFailed: string;
+}
+
+/** "2026-12-01" → "Tuesday, December 1" / "martes 1 de diciembre". */
+function dayName(date: string, language: Language): string {
+  try {
+    return new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  } catch {
+    return date;
+  }
+}
+
+function listOf(items: string[], or: string): string {
+  const shown = items.slice(0, 6);
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} ${or} ${shown.at(-1)}`;
 }
 
 function money(amount: number, language: Language): string {
@@ -105,6 +123,8 @@ const EN: Catalogue = {
       ? `I have ${slots.map((s, i) => `option ${i + 1}, ${s.label}`).join('; ')}. Say or press the option number.`
       : `I have: ${slots.map((s, i) => `${i + 1}) ${s.label}`).join(' ')}. Reply with the number you want.`,
   noSlots: "I couldn't find a free time that matches. Another day or time of day?",
+  datePassed: (date) => `${dayName(date, 'en')} has already passed. Which day would you like instead?`,
+  askVisit: (options) => `Which kind of visit is it${options.length ? ` (${listOf(options, 'or')})` : ''}? Or tell me your doctor's name.`,
   chooseAgain: (n, voice) => (voice ? `Please say or press a number from 1 to ${n}.` : `Please reply with a number from 1 to ${n}.`),
   booked: (label) => `You're booked: ${label}. We'll send you a reminder.`,
   noAppointment: "I couldn't find an upcoming appointment for you.",
@@ -188,6 +208,8 @@ const ES: Catalogue = {
       ? `Tengo ${slots.map((s, i) => `opción ${i + 1}, ${s.label}`).join('; ')}. Diga o marque el número de la opción.`
       : `Tengo: ${slots.map((s, i) => `${i + 1}) ${s.label}`).join(' ')}. Responda con el número que prefiera.`,
   noSlots: 'No encontré un horario libre que coincida. ¿Otro día u otra hora?',
+  datePassed: (date) => `El ${dayName(date, 'es')} ya pasó. ¿Qué otro día le viene bien?`,
+  askVisit: (options) => `¿Qué tipo de consulta necesita${options.length ? ` (${listOf(options, 'o')})` : ''}? O dígame el nombre de su médico.`,
   chooseAgain: (n, voice) => (voice ? `Diga o marque un número del 1 al ${n}.` : `Responda con un número del 1 al ${n}.`),
   booked: (label) => `Su cita quedó reservada: ${label}. Le enviaremos un recordatorio.`,
   noAppointment: 'No encontré ninguna cita próxima a su nombre.',

@@ -24,6 +24,20 @@ export interface SchedulingPreferences {
   partsOfDay?: Array<'morning' | 'afternoon' | 'evening'>;
   providerId?: string;
   departmentId?: string;
+  /** "my doctor", "mi médico de siempre": the provider the patient usually sees (from past appointments). */
+  usual?: boolean;
+  /** "family doctor", "médico de cabecera", "GP": a primary-care visit. */
+  primaryCare?: boolean;
+  /** A specialty was named that none of the organisation's departments matched ("neurologist"): ask, never default. */
+  otherSpecialty?: boolean;
+}
+
+/** The visit the executor worked out before looking for slots: whom, and in which specialty. */
+export interface ResolvedVisit {
+  providerId?: string;
+  departmentId?: string;
+  /** "Dr. Ana Whitfield (Primary care)", "Dermatology": said back to the patient. */
+  label: string;
 }
 
 /** What is remembered between turns, per case. Plain JSON: stored as is. */
@@ -34,7 +48,7 @@ export interface DialogueState {
   language: Language | null;
   task: Task | null;
   /** What the last question waits for. */
-  awaiting: { kind: 'fact'; fact: FactName } | { kind: 'choice' } | { kind: 'yes_no' } | { kind: 'code' } | null;
+  awaiting: { kind: 'fact'; fact: FactName } | { kind: 'choice' } | { kind: 'yes_no' } | { kind: 'code' } | { kind: 'visit'; options: string[] } | null;
   /** Consecutive turns the assistant did not understand. */
   misunderstandings: number;
   turns: number;
@@ -44,8 +58,10 @@ export interface DialogueState {
   asked: FactName[];
   offered: OfferedSlot[];
   preferences: SchedulingPreferences;
-  /** The appointment a reschedule / cancel / confirm is about. */
-  appointment: { id: string; label: string } | null;
+  /** The appointment a reschedule / cancel / confirm is about (a move keeps its provider). */
+  appointment: { id: string; label: string; providerId?: string; departmentId?: string } | null;
+  /** The visit slots are looked for in, once worked out (named back in the offer). */
+  visit?: ResolvedVisit | null;
   completed: Task[];
   handoffReason: HandoffReason | null;
   /** The assistant asked for a verification it could not obtain. */
@@ -116,9 +132,10 @@ export interface DialogueSettings {
 export type Observation =
   | { kind: 'known'; fact: FactName; value: string }
   | { kind: 'verified'; ok: boolean }
-  | { kind: 'slots'; slots: OfferedSlot[] }
+  /** `visit`: who and what the slots are for; `visitOptions`: the visit could not be worked out, these are the organisation's specialties to choose from. */
+  | { kind: 'slots'; slots: OfferedSlot[]; visit?: ResolvedVisit; visitOptions?: string[] }
   | { kind: 'booked'; label: string }
-  | { kind: 'appointment'; appointment: { id: string; label: string } | null }
+  | { kind: 'appointment'; appointment: { id: string; label: string; providerId?: string; departmentId?: string } | null }
   | { kind: 'changed'; what: 'cancelled' | 'confirmed' | 'rescheduled'; label: string }
   | { kind: 'refill_created' }
   | { kind: 'callback_created' }
@@ -139,7 +156,8 @@ export type Effect =
   | { kind: 'verify'; givenName: string; familyName: string; birthDate: string }
   | { kind: 'find_slots'; preferences: SchedulingPreferences; excludeIds: string[] }
   | { kind: 'book'; slotId: string }
-  | { kind: 'find_appointment' }
+  /** `days`: local days the patient named ("my Tuesday the 15th appointment"): an upcoming appointment on one of them is the one meant. */
+  | { kind: 'find_appointment'; days?: string[] }
   | { kind: 'reschedule'; appointmentId: string; slotId: string }
   | { kind: 'cancel'; appointmentId: string }
   | { kind: 'confirm'; appointmentId: string }
@@ -183,6 +201,8 @@ export interface DialogueInput {
   /** The patient's known language, if any. */
   patientLanguage?: Language | null;
   settings: DialogueSettings;
+  /** The patient's local date (YYYY-MM-DD) when they wrote: a date they ask for before it has passed is questioned. */
+  today?: string;
   /** The result of the effect or ask the previous decision asked for (same turn). */
   observation?: Observation;
 }

@@ -132,7 +132,60 @@ function choose(values: Resolution[], today: string): Resolution[] {
   const ranked = [...values];
   const future = (r: Resolution) => startOf(r) === '' || startOf(r) >= today;
   ranked.sort((a, b) => Number(future(b)) - Number(future(a)) || Number(plausibleHour(b.value ?? b.start ?? '')) - Number(plausibleHour(a.value ?? a.start ?? '')));
+  // A stated day of the month ("December 1st", "the 15th") is the nearest such day, even when
+  // it has just passed: moving it a month or a year on would answer a request nobody made, so
+  // a date already gone is kept as said and questioned by the dialogue.
+  const stated = ranked[0]?.timex && /^XXXX-(?:\d{2}|XX)-\d{2}/.test(ranked[0].timex);
+  if (stated && ranked.length > 1) {
+    const distance = (r: Resolution) => (startOf(r) ? Math.abs(daysBetween(startOf(r), today)) : Infinity);
+    const nearest = ranked.reduce((best, r) => (distance(r) < distance(best) ? r : best));
+    if (nearest !== ranked[0]) return [nearest, ...ranked.filter((r) => r !== nearest)];
+  }
   return ranked;
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
+}
+
+function isoDay(year: number, month: number, day: number): string | null {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d.toISOString().slice(0, 10) : null;
+}
+
+const WEEKDAY_NUMBER: Record<string, number> = {
+  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
+  lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
+};
+/** "Tuesday the 15th", "Tuesday 15", "el martes 15", "martes 15 por la tarde": a weekday and a day of the month. */
+const WEEKDAY_AND_DAY = /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo)(?:,)?\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|o|º)?(?![\d:.]|\s*(?:am|pm|a\.m|p\.m|h\b|hrs?\b|horas?\b|de\s+la\s+(?:manana|tarde|noche)))/;
+const PART_OF_DAY: Array<[RegExp, string, string, string]> = [
+  [/\b(?:morning|manana)\b/, 'TMO', '08:00:00', '12:00:00'],
+  [/\b(?:afternoon|tarde)\b/, 'TAF', '12:00:00', '16:00:00'],
+  [/\b(?:evening|night|noche)\b/, 'TEV', '16:00:00', '20:00:00'],
+];
+
+/**
+ * The day a weekday and a day of the month name together: the nearest date that has both
+ * (a month back to a year ahead), or, when none has both, the nearest with that day of the
+ * month (the number says more than the weekday). The recognizers read "el martes 15" as the
+ * next Tuesday (and 15 as an hour); patients mean the 15th.
+ */
+export function weekdayAndDay(weekday: number, day: number, today: string): string | null {
+  if (day < 1 || day > 31) return null;
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const candidates: string[] = [];
+  for (let k = -1; k <= 12; k++) {
+    const month = ((m - 1 + k + 12) % 12) + 1;
+    const year = y + Math.floor((m - 1 + k) / 12);
+    const iso = isoDay(year, month, day);
+    if (iso) candidates.push(iso);
+  }
+  const weekdayOf = (iso: string) => new Date(`${iso}T00:00:00Z`).getUTCDay() || 7;
+  const nearest = (list: string[]) => list.reduce<string | null>((best, d) => (best === null || Math.abs(daysBetween(d, today)) < Math.abs(daysBetween(best, today)) ? d : best), null);
+  // Both only months away: the weekday was a slip ("Tuesday the 16th" when the 16th is a Wednesday).
+  const both = nearest(candidates.filter((d) => weekdayOf(d) === weekday && Math.abs(daysBetween(d, today)) <= 62));
+  return both ?? nearest(candidates);
 }
 
 /**
@@ -163,11 +216,14 @@ export function findDateTimes(text: string, ctx: DateTimeContext): FoundDateTime
   const reference = recognizerReference(ctx.reference, ctx.timeZone);
   const out: FoundDateTime[] = [];
   const raw = recognize(lengthSafe(original), ctx.language, reference);
+  // End of the words a widened reading took ("martes" + " 15"): later hits inside it are parts of it.
+  let covered = 0;
 
   for (let i = 0; i < raw.length; i++) {
     const hit = raw[i]!;
     const start = hit.start;
     const end = hit.end + 1; // the recognizers' end index is inclusive
+    if (start < covered) continue;
     // Spans must cut the words out of the message; anything else is a recognizer slip.
     if (start < 0 || end > original.length || folded.slice(start, end) !== foldAligned(hit.text)) continue;
     if (ctx.exclude?.some((x) => start < x.end && end > x.start)) continue;
@@ -204,6 +260,38 @@ export function findDateTimes(text: string, ctx: DateTimeContext): FoundDateTime
           explicitYear = true;
           if (yearHit) i++;
         }
+      }
+    }
+
+    // "el martes 15 (por la tarde)", "Tuesday the 16th": the weekday the recognizer kept and the day it dropped.
+    if (/^XXXX-WXX-\d/.test(first.timex ?? '')) {
+      const stated = WEEKDAY_AND_DAY.exec(folded.slice(start, start + 40));
+      const date = stated ? weekdayAndDay(WEEKDAY_NUMBER[stated[1]!]!, Number(stated[2]), today) : null;
+      if (stated && date) {
+        const numberEnd = start + stated[0].length;
+        // What follows the day ("por la tarde", "at 3 pm"), whether the recognizer kept it in its words or not.
+        const rest = folded.slice(numberEnd, Math.max(end, numberEnd + 24));
+        const part = PART_OF_DAY.find(([re]) => re.test(rest));
+        const partEnd = part ? numberEnd + rest.search(part[0]) + rest.match(part[0])![0].length : numberEnd;
+        // "martes 15 a las 3": the hour the recognizer read after the day.
+        const hour = part ? null : choose(recognize(rest, ctx.language, reference).flatMap((r) => (r.resolution?.values ?? []).filter((v) => v.type === 'time' && v.value && v.value !== 'not resolved')), today)[0];
+        const at = hour ? localToIso(`${date} ${hour.value!}`, ctx.timeZone) : null;
+        const value = part ? `${localToIso(`${date} ${part[2]}`, ctx.timeZone)}/${localToIso(`${date} ${part[3]}`, ctx.timeZone)}` : (at ?? date);
+        const hourWords = at ? recognize(rest, ctx.language, reference).find((r) => (r.resolution?.values ?? []).some((v) => v.type === 'time')) : undefined;
+        const wordsEnd = part ? partEnd : hourWords ? numberEnd + hourWords.end + 1 : numberEnd;
+        out.push({
+          text: original.slice(start, wordsEnd),
+          start,
+          end: wordsEnd,
+          kind: part ? 'datetimerange' : at ? 'datetime' : 'date',
+          timex: part ? `${date}${part[1]}` : at ? `${date}T${hour!.value!.slice(0, 5)}` : date,
+          value,
+          explicitYear: false,
+          ...(part || at ? {} : { date }),
+          confidence: 0.85,
+        });
+        covered = wordsEnd;
+        continue;
       }
     }
 

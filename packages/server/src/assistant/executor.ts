@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Language } from '@carethread/core';
+import { zonedParts, type Language } from '@carethread/core';
 import type { Effect, Observation, OfferedSlot } from '@carethread/assistant';
 import { createCallbackTask, createRefillRequest, explainStatement, requestClinicianCallback, requestPaymentPlan, resultsStatus } from '../care/index.ts';
 import { offerContinuation } from '../pipeline/actions.ts';
@@ -7,7 +7,8 @@ import type { Services } from '../pipeline/context.ts';
 import { BadInput } from '../pipeline/errors.ts';
 import { sendVerificationCode, verifyIdentity } from '../pipeline/verification.ts';
 import { appointmentsOfPatient, book, cancel, confirm, findSlots, reschedule, type AppointmentView } from '../scheduling/index.ts';
-import { interactions } from '../store/schema.ts';
+import { departments, interactions } from '../store/schema.ts';
+import { resolveVisit, visitLabel } from './visit.ts';
 
 /** Everything an effect needs to know about the case it acts on. */
 export interface EffectContext {
@@ -30,19 +31,19 @@ function displayPhone(e164: string): string {
   return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }
 
-/** "Tue, Mar 18, 2:00 PM with Dr. Rivera": in the location's zone and the patient's language. */
-export function slotLabel(start: string, timeZone: string, language: Language, provider?: string): string {
+/** "Tue, Mar 18, 2:00 PM with Dr. Rivera (Cardiology)": in the location's zone and the patient's language. */
+export function slotLabel(start: string, timeZone: string, language: Language, provider?: string, specialty?: string | null): string {
   let when: string;
   try {
     when = new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(start));
   } catch {
     when = new Date(start).toISOString().slice(0, 16).replace('T', ' ');
   }
-  return provider ? `${when} ${language === 'es' ? 'con' : 'with'} ${provider}` : when;
+  return provider ? `${when} ${language === 'es' ? 'con' : 'with'} ${visitLabel(provider, specialty ?? null)}` : when;
 }
 
 function appointmentLabel(a: AppointmentView, language: Language): string {
-  return slotLabel(a.start, a.location.timeZone, language, a.provider.name);
+  return slotLabel(a.start, a.location.timeZone, language, a.provider.name, a.department?.name);
 }
 
 /** The contact's assurance as the pipeline left it (a stated name and date of birth equal to the record raise it to verified). */
@@ -56,9 +57,16 @@ async function currentAssurance(services: Services, ctx: EffectContext): Promise
   return row?.assurance ?? null;
 }
 
-async function nextAppointment(services: Services, ctx: EffectContext, patientId: string): Promise<AppointmentView | null> {
-  const list = await appointmentsOfPatient(services, ctx.organizationId, patientId, { upcoming: true, at: ctx.at(), limit: 20 });
-  return list.find((a) => a.status === 'booked' || a.status === 'pending') ?? null;
+async function departmentNames(services: Services, organizationId: string): Promise<Map<string, string>> {
+  const rows = await services.database.db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.organizationId, organizationId));
+  return new Map(rows.map((d) => [d.id, d.name]));
+}
+
+/** The upcoming appointment on one of the days the patient named, else the next one. */
+async function nextAppointment(services: Services, ctx: EffectContext, patientId: string, days: readonly string[] = []): Promise<AppointmentView | null> {
+  const list = (await appointmentsOfPatient(services, ctx.organizationId, patientId, { upcoming: true, at: ctx.at(), limit: 20 })).filter((a) => a.status === 'booked' || a.status === 'pending');
+  const onDay = days.length > 0 ? list.find((a) => days.includes(zonedParts(new Date(a.start), a.location.timeZone).date)) : undefined;
+  return onDay ?? list[0] ?? null;
 }
 
 /**
@@ -103,9 +111,13 @@ export async function performEffect(services: Services, ctx: EffectContext, effe
     switch (effect.kind) {
       case 'find_slots': {
         const p = effect.preferences;
+        // Whom and which specialty first: slots are only ever looked for within them.
+        const resolved = await resolveVisit(services.database.db, org, patientId, p);
+        if ('options' in resolved) return { kind: 'slots', slots: [], visitOptions: resolved.options };
+        const visit = resolved.visit;
         const found = await findSlots(services, org, {
-          ...(p.departmentId ? { departmentId: p.departmentId } : {}),
-          ...(p.providerId ? { providerId: p.providerId } : {}),
+          ...(visit.departmentId ? { departmentId: visit.departmentId } : {}),
+          ...(visit.providerId ? { providerId: visit.providerId } : {}),
           preferences: {
             ...(p.earliestDate ? { earliestDate: p.earliestDate } : {}),
             ...(p.latestDate ? { latestDate: p.latestDate } : {}),
@@ -116,19 +128,23 @@ export async function performEffect(services: Services, ctx: EffectContext, effe
           limit: 3,
           at: ctx.at(),
         });
+        const specialties = await departmentNames(services, org);
         const slots: OfferedSlot[] = found.slots
           .filter((s) => !effect.excludeIds.includes(s.id))
           .slice(0, 3)
-          .map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, ctx.language, s.provider.name) }));
-        return { kind: 'slots', slots };
+          .map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, ctx.language, s.provider.name, s.provider.departmentId ? (specialties.get(s.provider.departmentId) ?? null) : null) }));
+        return { kind: 'slots', slots, visit };
       }
       case 'book': {
         const a = await book(services, org, { patientId, slotId: effect.slotId, caseId: ctx.caseId, ...(ctx.reason ? { reason: ctx.reason } : {}), source: 'assistant', bookedBy: 'assistant', at: ctx.at() });
         return { kind: 'booked', label: appointmentLabel(a, ctx.language) };
       }
       case 'find_appointment': {
-        const a = await nextAppointment(services, ctx, patientId);
-        return { kind: 'appointment', appointment: a ? { id: a.id, label: appointmentLabel(a, ctx.language) } : null };
+        const a = await nextAppointment(services, ctx, patientId, effect.days ?? []);
+        return {
+          kind: 'appointment',
+          appointment: a ? { id: a.id, label: appointmentLabel(a, ctx.language), providerId: a.provider.id, ...(a.department ? { departmentId: a.department.id } : {}) } : null,
+        };
       }
       case 'reschedule': {
         const r = await reschedule(services, org, effect.appointmentId, { slotId: effect.slotId, at: ctx.at(), by: 'assistant' });

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { currentFacts, interpretReminderReply, type ChannelEvent, type FactName, type KnownFact, type Language } from '@carethread/core';
+import { currentFacts, interpretReminderReply, zonedParts, type ChannelEvent, type FactName, type KnownFact, type Language } from '@carethread/core';
 import {
   catalogue,
   decide,
@@ -18,6 +18,7 @@ import { ChangeSet } from '../store/events.ts';
 import { endpointsOf } from '../store/endpoints.ts';
 import { organizationDirectory } from '../store/orgs.ts';
 import { cases, facts as factsTable, interactions, patients } from '../store/schema.ts';
+import { providers } from '../store/schema-scheduling.ts';
 import { ASSISTANT_QUEUE_STATE } from '../routing/engine.ts';
 import { escalateUrgent, handOff, releaseCase } from './escalation.ts';
 import { performEffect, slotLabel, type EffectContext } from './executor.ts';
@@ -113,12 +114,15 @@ async function runTurn(
   const patientLanguage = (patient?.language === 'es' || patient?.language === 'en' ? patient.language : null) as Language | null;
   const knownLanguage = (interaction?.language === 'es' || interaction?.language === 'en' ? interaction.language : patientLanguage) as Language | null;
 
+  // Doctors are recognised by name ("Dr. Núñez", "con la doctora Ana Núñez") to book with them.
+  const providerNames = await db.select({ id: providers.id, name: providers.name }).from(providers).where(and(eq(providers.organizationId, organizationId), eq(providers.active, true)));
   const message = await engine.understand(text, {
     ...(knownLanguage ? { language: knownLanguage } : {}),
     referenceTime: event.occurredAt,
     timeZone: dir.org.timeZone,
     region: dir.org.defaultRegion,
     departments: dir.departments.map((d) => ({ id: d.id, name: d.name, aliases: [d.slug] })),
+    providers: providerNames,
     ...(interaction?.awaitingFact ? { awaiting: interaction.awaitingFact as FactName } : {}),
   });
   // A person holds the case: they answer. Urgent guidance still goes out at once.
@@ -177,6 +181,7 @@ async function runTurn(
       patientLanguage,
       settings,
       stated,
+      today: zonedParts(new Date(event.occurredAt), dir.org.timeZone).date,
       ...(observation ? { observation } : {}),
     });
     state = decision.state;
@@ -321,8 +326,17 @@ async function reminderReply(
   const lang = next.language ?? 'en';
   if (action === 'reschedule' && reply.suggestions.length > 0) {
     next.task = 'reschedule';
-    next.appointment = { id: appointment.id, label: slotLabel(appointment.start, appointment.location.timeZone, lang, appointment.provider.name) };
-    next.offered = reply.suggestions.slice(0, 3).map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, lang, s.provider.name) }));
+    const dir = await organizationDirectory(services.database.db, organizationId);
+    const specialty = (id: string | null | undefined) => (id ? (dir?.departments.find((d) => d.id === id)?.name ?? null) : null);
+    next.appointment = {
+      id: appointment.id,
+      label: slotLabel(appointment.start, appointment.location.timeZone, lang, appointment.provider.name, appointment.department?.name),
+      providerId: appointment.provider.id,
+      ...(appointment.department ? { departmentId: appointment.department.id } : {}),
+    };
+    // "Another day?" after the suggestions looks in the same specialty the suggestions came from.
+    next.preferences = appointment.department ? { departmentId: appointment.department.id } : { providerId: appointment.provider.id };
+    next.offered = reply.suggestions.slice(0, 3).map((s) => ({ id: s.id, start: s.start, label: slotLabel(s.start, s.location.timeZone, lang, s.provider.name, specialty(s.provider.departmentId)) }));
     next.awaiting = { kind: 'choice' };
     next.tried = [...next.tried, 'reminder_reply', 'offered_slots'];
     return { state: next, say: [catalogue(lang).offerSlots(next.offered, false)], completed: [] };
