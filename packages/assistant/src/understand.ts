@@ -47,7 +47,7 @@ export interface UrgentResult {
   /** The urgent detector's probability (0..1), for audit and evaluation. */
   detector?: number;
   /** Symptoms mentioned but negated or in the past ("no chest pain", "stroke in 2019"). */
-  suppressed?: Array<{ category: UrgentCategory; text: string; reason: 'negated' | 'historical' }>;
+  suppressed?: Array<{ category: UrgentCategory; text: string; reason: 'negated' | 'historical' | 'not_a_symptom' }>;
 }
 
 export interface Classification {

@@ -72,6 +72,20 @@ describe('assessUrgency', () => {
     expect(assessUrgency('no sé si es dolor de pecho o acidez').urgent).toBe(true);
   });
 
+  it('reads inability as a symptom, not a negation ("no puede", "sin poder")', () => {
+    expect(assessUrgency('mi abuelito no puede hablar y tiene la cara chueca')).toMatchObject({ urgent: true, category: 'stroke' });
+    expect(assessUrgency('amaneció sin poder hablar y con el brazo flojo')).toMatchObject({ urgent: true, category: 'stroke' });
+    expect(assessUrgency('no se ha desmayado ni está confundido').urgent).toBe(false);
+  });
+
+  it('records treatments, services and idioms as not a symptom, so the models stay quiet too', () => {
+    for (const text of ['I need the forms for my seizure clinic', 'I almost had a heart attack when I saw the price', 'me estoy ahogando en deudas']) {
+      const r = assessUrgency(text);
+      expect(r.urgent, text).toBe(false);
+      expect(r.suppressed?.map((s) => s.suppressed), text).toContain('not_a_symptom');
+    }
+  });
+
   it('reads accents, capitals and curly apostrophes alike', () => {
     expect(assessUrgency('TENGO DOLOR DE PÉCHO').urgent).toBe(true);
     expect(assessUrgency('I can’t breathe').urgent).toBe(true);
