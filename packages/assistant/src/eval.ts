@@ -262,10 +262,7 @@ export interface UrgentCalibration {
 export async function calibrateUrgent(thresholds: readonly number[] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]): Promise<UrgentCalibration> {
   const { train: corpusTrain } = splitCorpus(loadCorpora());
   const { train, heldOut } = splitUrgentSet(loadUrgentSet());
-  const urgentExamples: UrgentExample[] = [
-    ...corpusTrain.map((u) => ({ text: u.text, language: u.language, urgent: u.intent === 'urgent_symptoms' })),
-    ...train.map((u) => ({ text: u.text, language: u.language, urgent: u.urgent })),
-  ];
+  const urgentExamples: UrgentExample[] = defaultUrgentExamples(corpusTrain, train);
   const engine = await createUnderstanding({ examples: corpusTrain, urgentExamples, warm: false });
   const items: UrgentBlindItem[] = heldOut.map((u) => ({ language: u.language, label: u.urgent ? 'urgent' : 'routine', category: u.category ?? u.why ?? 'routine', text: u.text }));
   const held_out = await scoreUrgent(engine, items);

@@ -26,6 +26,6 @@ export { ruleIntent, type RuleHit } from './rules.ts';
 export { extractEntities, ENTITY_TYPES, type Entity, type EntityContext, type EntityType, type NamedThing, type DateTimeKind } from './entities/index.ts';
 export { chooseLanguage, type LanguageChoice } from './language.ts';
 export { detectFrustration, SentimentScorer, type Frustration, type Sentiment, type SentimentLabel } from './sentiment.ts';
-export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadCorpora, loadCorpus, loadUrgentBlind, loadUrgentSet, parseCorpus, splitCorpus, type LabelledUtterance, type UrgentBlindItem, type UrgentSetItem } from './corpus.ts';
+export { CORPUS_LANGUAGES, CorpusError, HELD_OUT_EVERY, loadBlind, loadCorpora, loadCorpus, loadUrgentBlind, loadUrgentSet, parseCorpus, splitCorpus, splitUrgentSet, type LabelledUtterance, type UrgentBlindItem, type UrgentSetItem } from './corpus.ts';
 export { calibrateUrgent, crossValidate, evaluate, scoreLanguage, scoreUrgent, type UrgentCalibration, type UrgentReport, type Confusion, type CrossValidationReport, type EvalReport, type EvaluateOptions, type IntentScoreCard, type LanguageReport } from './eval.ts';
 export * from './dialogue/index.ts';

@@ -113,7 +113,7 @@ const RULES: readonly Rule[] = [
   ['stroke', String.raw`\b(?:lost|losing|loss\s+of)\s+(?:${WHO}\s+)?(?:vision|sight|eyesight)\b`],
   ['stroke', String.raw`\b(?:went|gone|going)\s+blind\b`],
   ['stroke', String.raw`\bcara\s+(?:\w+\s+)?(?:caida|torcida|chueca|dormida|adormecida|paralizada|ca[iy]endo)\b`],
-  ['stroke', String.raw`\bse\s+(?:me|le)\s+(?:cayo|cae|esta\s+cayendo|torcio|puso\s+chueca|durmio|paralizo)\s+(?:la\s+cara|la\s+boca|un\s+lado|media\s+cara|la\s+mitad|medio\s+cuerpo|todo\s+un\s+lado)\b`],
+  ['stroke', String.raw`\bse\s+(?:me|le)\s+(?:cayo|cae|esta\s+cayendo|torcio|puso\s+chueca|durmio|paralizo)\s+(?:el\s+lado(?:\s+(?:izquierdo|derecho))?|la\s+cara|la\s+boca|un\s+lado|media\s+cara|la\s+mitad|medio\s+cuerpo|todo\s+un\s+lado)\b`],
   ['stroke', String.raw`\bboca\s+(?:torcida|chueca|caida|de\s+lado)\b`],
   ['stroke', String.raw`\b(?:habla|hablando|hablo|habla\s+muy)\s+(?:arrastrad\w*|enredad\w*|trabad\w*|raro|rara|mocho)\b`],
   ['stroke', String.raw`\barrastr\w*\s+(?:las\s+)?palabras\b`],
@@ -297,7 +297,7 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\bbone\s+(?:is\s+)?(?:sticking|poking)\s+out\b`],
   ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
   ['trauma', String.raw`\batropell\w*`],
-  ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|acuchill\w*)\b`],
+  ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|punalad\w*|acuchill\w*)\b`],
   ['trauma', String.raw`\b(?:golpe\s+(?:muy\s+)?fuerte\s+en\s+la\s+cabeza|traumatismo\s+craneal)\b`],
 
   // --- fever in a young infant (the fever itself is the match, so "no fever" is negated) ---
@@ -333,7 +333,8 @@ const RULES: readonly Rule[] = [
   ['cardiac', String.raw`\b(?:se\s+)?(?:agarr\w*|sujet\w*|aprieta\w*|tocando)\s+(?:el\s+)?${PECHO}\b|\b${PECHO}\s+(?:muy\s+|bien\s+)?(?:pesado|oprimido|apretadisimo)\b`],
   // Heartburn alone is routine; a burning or aching chest with a cold sweat or grey colour is not.
   ['cardiac', String.raw`\b(?:${CHEST}|${PECHO})\s+(?:\S+\s+){0,8}?(?:sweat\w*|clammy|(?:turned|went|looks?|is)\s+(?:gray|grey|pale)|sudando|sudor\s+frio|sudoros\w*|se\s+(?:puso|ve)\s+(?:palid\w*|gris))`],
-  ['cardiac', String.raw`\b${PECHO}\s+(?:\S+\s+){0,8}?(?:me|le|se)\s+(?:baja|corre|pasa|llega|sube|va|extiende)\s+(?:hasta\s+|hacia\s+)?(?:al|por\s+el|a\s+la|el|la|a\s+mi|a\s+su)\s+(?:brazo|mandibula|quijada|hombro)\b`],
+  ['cardiac', String.raw`\b${PECHO}\s+(?:\S+\s+){0,8}?(?:me|le|se)\s+(?:baja|corre|pasa|llega|sube|va|extiende)\s+(?:hasta\s+|hacia\s+)?(?:al|por\s+el|a\s+la|el|la|a\s+mi|a\s+su)\s+(?:brazo|mandibula|quijada|hombro|cuello|espalda)\b`],
+  ['cardiac', String.raw`\b(?:aprieta\w*|oprime\w*|duele\w*|dolor\w*|presion|peso)\s+(?:\w+\s+){0,3}(?:en\s+)?(?:medio|el\s+centro|mitad)\s+del\s+${PECHO}\b|\b(?:pain|pressure|squeezing)\s+(?:\w+\s+){0,3}(?:chest|breastbone)\s+(?:\S+\s+){0,4}?(?:to|into)\s+(?:${WHO}\s+)?neck\b`],
 
   // Stroke (BE-FAST) told by a relative: a crooked smile, a floppy arm, speech that comes out
   // wrong, and anything that comes on suddenly ("de repente", "de pronto", "de la nada").
@@ -346,6 +347,8 @@ const RULES: readonly Rule[] = [
   ['stroke', String.raw`\b(?:brazo|pierna|mano)\s+(?:\w+\s+)?(?:flojo|floja|flojit[oa]|muert[oa]|caid[oa]|colgando|sin\s+fuerza|no\s+(?:le|me)\s+responde)\b`],
   ['stroke', String.raw`\b(?:de\s+repente|de\s+pronto|derrepente|de\s+la\s+nada|repentinamente|subitamente|en\s+un\s+momento)\s+(?:\w+\s+){0,3}(?:no\s+(?:puede|puedo|pudo|podia)\s+(?:hablar|ver|caminar|mover\w*|levantar|pararse|sostener\w*)|dejo\s+de\s+(?:ver|hablar|caminar)|perdi\w*\s+(?:el\s+equilibrio|la\s+vista|el\s+habla|la\s+fuerza)|(?:ve|veo)\s+doble|vision\s+doble|no\s+(?:me\s+|nos\s+|la\s+|lo\s+)?reconoce|habla\s+(?:raro|cosas\s+sin\s+sentido|enredado|mocho|arrastrado)|se\s+(?:le|me)\s+(?:durmio|cayo|torcio|fue)\b)`],
   ['stroke', String.raw`\bno\s+(?:puede|puedo|podia|pudo)\s+mover\s+(?:la\s+mitad\s+del?\s+cuerpo|medio\s+cuerpo|(?:todo\s+)?un\s+lado|el\s+lado)|\bse\s+(?:me|le)\s+(?:nublo|fue|apago)\s+la\s+vista\b|\bno\s+(?:veo|ve)\s+(?:nada\s+)?(?:de|por|con)\s+un\s+ojo\b|\b(?:amanecio|desperto|se\s+levanto|quedo|esta)\s+sin\s+poder\s+(?:hablar|mover\w*)`],
+  ['stroke', String.raw`\bno\s+(?:puede|puedo|podia)\s+(?:agarrar|sostener|apretar)\s+(?:nada\s+)?(?:con\s+)?(?:la|su|mi|el)\s+(?:mano|brazo)\b|\bhabla\w*\s+arrastrando\b`],
+  ['stroke', String.raw`\bhabla\w*\s+(?:puras\s+|pura\s+)?incoherencias\b|\bincoherente\b|\bno\s+(?:mueve|movia)\s+(?:el|la|su)\s+(?:brazo|pierna|mano|lado)\b`],
   ['stroke', String.raw`\bhabla\w*\s+(?:muy\s+)?(?:mocho|enredado|raro|chistoso|cosas\s+sin\s+sentido|como\s+borrach\w*)\b`],
   ['stroke', String.raw`\b(?:cara|boca)\s+(?:\w+\s+){0,2}(?:caida|torcida|chueca|de\s+lado)\b`],
   ['stroke', String.raw`\b(?:had|having|le\s+dio|le\s+esta\s+dando|tuvo)\s+(?:a\s+|un\s+)?stroke\b`],
@@ -354,7 +357,7 @@ const RULES: readonly Rule[] = [
   ['respiratory', String.raw`\bno\s+(?:me|le|nos|te)\s+(?:alcanza|entra|llega|pasa)\s+(?:el\s+|nada\s+de\s+|suficiente\s+)?aire\b`],
   ['respiratory', String.raw`\bno\s+(?:puedo|puede|podia|pueden)\s+(?:agarrar|jalar|tomar|coger|meter|sacar|jalar)\s+(?:el\s+)?aire\b`],
   ['respiratory', String.raw`\bnopued\w*\s+${RESPIRAR}|\bresoll\w*`],
-  ['respiratory', String.raw`\bse\s+(?:le|me)\s+(?:hunde\w*|mete\w*|marca\w*)\s+(?:el\s+pecho|las\s+costillas|la\s+panza|el\s+cuello|la\s+barriga)\b`],
+  ['respiratory', String.raw`\bse\s+queja\w*\s+al\s+respirar\b|\bquejidos?\s+al\s+respirar\b|\bse\s+(?:le|me)\s+(?:hunde\w*|mete\w*|marca\w*|ven)\s+(?:el\s+pecho|las\s+costillas|la\s+panza|el\s+cuello|la\s+barriga)\b`],
   ['respiratory', String.raw`\b(?:ribs|chest|belly|skin\s+between\s+(?:his|her|the)\s+ribs)\s+(?:are\s+|is\s+)?(?:sucking|pulling|caving)\s+in\b|\bgrunting\b`],
   ['respiratory', String.raw`\bno\s+(?:puede|puedo)\s+(?:terminar|acabar)\s+(?:una|la|las)\s+(?:frase|oracion|palabras)|\b${CANT}\s+finish\s+(?:a|my|his|her)\s+sentence`],
   ['respiratory', String.raw`\basfixi\w*|\bse\s+(?:le|me)\s+(?:cerro|cierra|esta\s+cerrando)\s+el\s+pecho\b`],
@@ -362,12 +365,13 @@ const RULES: readonly Rule[] = [
   ['respiratory', String.raw`\b(?:inhaler|puffer|nebulizer|inhalador|bomba|pump|nebulizador)\s+(?:\w+\s+){0,2}(?:(?:isn'?t|isnt|is\s+not|not|doesn'?t|doesnt|does\s+not|didn'?t|didnt|won'?t)\s+(?:help\w*|doing\s+anything|do\s+anything)|no\s+(?:le|me|nos)\s+(?:hace\s+nada|sirve|funciona|ayuda))`],
 
   // Bleeding that will not stop, in the words people use ("no para la sangre", "un montón").
-  ['bleeding', String.raw`\b(?:la\s+)?sangre\s+no\s+(?:se\s+)?(?:para|detiene|deja|quita|corta|contiene)\b|\bno\s+(?:para|se\s+detiene|se\s+corta|se\s+para|deja\s+de\s+salir)\s+(?:la\s+)?sangre\b`],
+  ['bleeding', String.raw`\b(?:la\s+)?sangre\s+no\s+(?:se\s+)?(?:para|detiene|deja|quita|corta|contiene)\b|\bno\s+(?:para|se\s+detiene|se\s+corta|se\s+para|deja\s+de\s+salir)\s+(?:la\s+)?sangre\b|\bno\s+(?:para|deja)\s+de\s+salir(?:le|me)?\s+(?:la\s+)?sangre\b`],
   ['bleeding', String.raw`\bsangr\w*\s+(?:\w+\s+){0,2}(?:un\s+monton|montones|a\s+montones|un\s+chingo|horrores|a\s+mares|horrible|bien\s+feo|mucho)\b|\bsangre\s+(?:a\s+montones|a\s+mares|por\s+todos\s+lados|por\s+todas\s+partes)\b`],
   ['bleeding', String.raw`\bblood\s+(?:is\s+)?(?:everywhere|all\s+over\s+the)\b|\b(?:nose\s*bleed|nosebleed)\s+(?:\w+\s+){0,2}(?:won'?t|wont|will\s+not|doesn'?t|doesnt|hasn'?t|not)\s+stop\w*`],
   ['bleeding', String.raw`\b(?:echa\w*|bota\w*)\s+(?:\w+\s+)?sangre\b`],
   ['bleeding', String.raw`\b(?:vomit\w*|throw\w*\s+up|threw\s+up|devolv\w*)\s+(?:\S+\s+){0,4}(?:coffee\s+grounds?|cafe\s+molido|asiento\s+de\s+cafe)`],
   ['bleeding', String.raw`\bbleed\w*\s+(?:\w+\s+)?(?:mucho|bastante|sin\s+parar)\b`],
+  ['bleeding', String.raw`\bsangre\s+(?:\S+\s+){0,7}?sin\s+parar\b|\bpura\s+sangre\b|\b(?:poop\w*|stool|pee)\s+(?:is\s+)?(?:all|pure|just)\s+blood\b`],
   ['bleeding', String.raw`\bsangre\s+(?:al|cuando)\s+(?:vomit\w*|tos\w*|escup\w*|devolv\w*)`],
 
   // Self-harm and suicide, reported or first person ("se va a matar", "ganas de morirme").
@@ -383,6 +387,7 @@ const RULES: readonly Rule[] = [
   // Poisoning and overdose: amounts ("the whole bottle", "como 20 pastillas", "el doble"),
   // household products by their everyday names, and carbon monoxide alarms.
   ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|trago|trague|bebio|comio|tomaron|tomamos)\s+(?:\w+\s+){0,2}(?:el\s+jarabe\s+entero|todo\s+el\s+(?:jarabe|frasco|bote)|(?:un|el|medio)\s+(?:bote|frasco|blister|tarro)|la\s+mitad\s+del?\s+(?:bote|frasco|jarabe)|el\s+doble|doble\s+dosis|(?:como\s+|unas?\s+|mas\s+de\s+)?\d{2,}\s+(?:pastillas|pildoras|tabletas|capsulas)|much[oa]s?\s+(?:paracetamol|tylenol|acetaminofen|ibuprofeno|medicamento|medicina|pastillas|aspirinas?))`],
+  ['poisoning', String.raw`\b(?:drank|swallowed|ate|downed|chugged)\s+(?:a|the|an\s+entire|a\s+whole|half\s+a)\s+bottle\s+of\s+(?:\w+\s+){0,2}(?:syrup|medicine|tylenol|pills|vitamins|benadryl|motrin|melatonin)\b`],
   ['poisoning', String.raw`\b(?:took|taken|swallowed|ate|popped|had)\s+(?:like\s+|about\s+|around\s+|maybe\s+|over\s+)?(?:\d{2,}|twenty|thirty|forty|fifty)\s+(?:\w+\s+)?(?:pills|tablets|tylenol|advil|ibuprofen|aspirin|caps|capsules)\b`],
   ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|puso|puse|inyecto|inyecte|aplico|aplique)\s+(?:\w+\s+){0,3}(?:dos\s+veces|doble\s+dosis|el\s+doble)\b(?!\s+(?:al|por|a\s+la)\s+(?:dia|semana)|\s+diari\w*)`],
   ['poisoning', String.raw`\b(?:took|taken|given|gave)\s+(?:\w+\s+){0,4}(?:twice\s+by\s+(?:mistake|accident)|twice|a\s+double\s+dose|double\s+(?:the\s+)?dose|two\s+doses)\b(?!\s+(?:a|per|every)\s+(?:day|week))`],
@@ -405,7 +410,7 @@ const RULES: readonly Rule[] = [
 
   // Seizures described rather than named: foam at the mouth, eyes rolled back, stiff and shaking.
   ['seizure', String.raw`\b(?:espuma|foam\w*)\s+(?:\w+\s+){0,2}(?:boca|mouth)\b|\b(?:echa\w*|saca\w*)\s+espuma\b`],
-  ['seizure', String.raw`\bojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras|hacia\s+arriba)\s+(?:\S+\s+){0,5}?(?:tembl\w*|sacud\w*|convul\w*|no\s+responde|rigid\w*|ties\w*)|\b(?:tembl\w*|sacud\w*|convul\w*|rigid\w*|ties\w*)\s+(?:\S+\s+){0,5}?ojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras)|\bse\s+le\s+(?:fueron|voltearon)\s+(?:para\s+atras\s+)?los\s+ojos\b|\beyes\s+(?:rolled|rolling|rolls)\s+(?:back|up)\b`],
+  ['seizure', String.raw`\bojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras|hacia\s+arriba)\s+(?:\S+\s+){0,5}?(?:tembl\w*|sacud\w*|convul\w*|no\s+responde|rigid\w*|ties\w*)|\b(?:tembl\w*|sacud\w*|convul\w*|rigid\w*|ties\w*)\s+(?:\S+\s+){0,5}?ojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras)|\bse\s+le\s+(?:fueron|voltearon)\s+(?:para\s+atras\s+)?los\s+ojos\b|\beyes\s+(?:are\s+|were\s+|keep\s+)?(?:rolled|rolling|rolls)\s+(?:back|up)\b`],
   ['seizure', String.raw`\bconvulc\w*|\bcombuls\w*|\bconbuls\w*`],
   ['seizure', String.raw`\b(?:rigid[oa]?|ties[oa]|stiff)\s+(?:\w+\s+){0,3}(?:tembl\w*|shak\w*|jerk\w*|sacud\w*)|\b(?:jerking|twitching|sacudiendose)\s+(?:\w+\s+){0,3}(?:not\s+responding|won'?t\s+respond|unresponsive|all\s+over|no\s+responde)\b|\bataque\s+de\s+temblores\b`],
 
@@ -415,6 +420,7 @@ const RULES: readonly Rule[] = [
 
   // Trauma: crashes, bone out, falls from a height followed by a serious sign.
   ['trauma', String.raw`\b(?:chocamos|chocaron|nos\s+choc\w+|volcamos|se\s+volc\w+|car\s+crash|crashed\s+(?:the|my|his|her|our)\s+(?:car|truck|motorcycle|bike))\b`],
+  ['trauma', String.raw`\bse\s+cayo\s+(?:del|de\s+la|de\s+un|de\s+una|desde\s+el|desde\s+la|desde\s+un)\s+(?:techo|azotea|segundo\s+piso|tercer\s+piso|balcon|andamio)\b|\bfell\s+(?:off|from)\s+(?:the|a)\s+(?:roof|balcony|second\s+floor|third\s+floor|scaffold\w*)\b`],
   ['trauma', String.raw`\bhueso\s+(?:de\s+fuera|afuera|salido|expuesto)|\bse\s+(?:le|me)\s+(?:sale|salio|ve)\s+el\s+hueso\b`],
   ['trauma', String.raw`\bse\s+cayo\s+(?:del|de\s+la|de\s+un|de\s+una|desde\s+el)\s+(?:techo|azotea|andamio|escalera|segundo\s+piso|arbol|caballo|balcon|moto)\s+(?:\S+\s+){0,8}?(?:no\s+(?:puede|puedo)\s+(?:mover|sentir|caminar)|sangr\w*\s+(?:de|por)\s+la\s+cabeza|no\s+se\s+mueve|inconsciente)`],
   ['trauma', String.raw`\b(?:fell|fall(?:en)?)\s+(?:off|from|down)\s+(?:\S+\s+){0,8}?(?:can'?t\s+(?:move|feel)\s+(?:his|her|my)\s+legs|bleeding\s+from\s+(?:his|her|the)\s+head|isn'?t\s+moving|not\s+moving)`],
