@@ -105,7 +105,7 @@ const MODEL_URGENT_CONFIDENCE = 0.6;
  * negation ("estoy embarazada y no me duele la cabeza"), so it asks a nurse instead. Recall
  * comes first: a nurse reading a routine message costs minutes, a missed emergency much more.
  */
-export const DETECTOR_NURSE = 0.25;
+export const DETECTOR_NURSE = 0.3;
 
 /**
  * How much more a routine look-alike of corpus/urgent.json counts than an ordinary corpus

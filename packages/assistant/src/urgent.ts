@@ -222,7 +222,7 @@ const RULES: readonly Rule[] = [
   // A child who got into medicine or household pods: whatever the verb, poison control.
   ['poisoning', String.raw`\b(?:toddler|baby|kid|son|daughter|child|grandson|granddaughter|boy|girl|dog)\s+(?:\w+\s+){0,2}(?:(?:swallowed|ate|drank|got\s+into|chewed)\s+(?:\w+\s+){0,4}|took\s+(?:some|several|a\s+few|a\s+handful\s+of|a\s+bunch\s+of|my|mom'?s|moms|dad'?s|dads|grandma'?s|grandmas|grandpa'?s|grandpas|someone'?s|\d+|two|three|four|five)\s+(?:\w+\s+){0,2})(?:pills?|tablets?|meds|medicine|medication|vitamins|gummies|pods?|detergent)\b`],
   ['poisoning', String.raw`\b(?:swallowed|ate|got\s+into|chewed|bit)\s+(?:\w+\s+){0,3}(?:dishwasher|laundry|detergent|tide)\s+pods?\b`],
-  ['poisoning', String.raw`\b(?:nino|nina|bebe|hijo|hija|nieto|nieta|chamaco|chamaca|nene|nena|chiquito|chiquita)\s+(?:\w+\s+){0,2}(?:(?:se\s+)?(?:trago|comio|bebio|mastico)\s+(?:\w+\s+){0,3}|(?:se\s+)?tomo\s+(?:unas|unos|varias|varios|algunas|muchas|mis|las\s+de|un\s+punado\s+de|\d+)\s+(?:\w+\s+){0,2})(?:pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|detergente)\b`],
+  ['poisoning', String.raw`\b(?:nino|nina|bebe|baby|hijo|hija|nieto|nieta|chamaco|chamaca|nene|nena|chiquito|chiquita|crio|cipote|patojo|pibe)\s+(?:\w+\s+){0,2}(?:(?:se\s+)?(?:trago|comio|bebio|mastico)\s+(?:\w+\s+){0,3}|(?:se\s+)?tomo\s+(?:unas|unos|varias|varios|algunas|muchas|mis|las\s+de|un\s+punado\s+de|\d+)\s+(?:\w+\s+){0,2})(?:pastillas?|pildoras?|pills?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|detergente)\b`],
   ['poisoning', String.raw`\bintoxica\w*(?!\s+(?:alimentaria|por\s+comida|con\s+comida))`],
 
   // --- allergic ------------------------------------------------------------------------
@@ -233,6 +233,8 @@ const RULES: readonly Rule[] = [
   ['allergic', String.raw`\b(?:face|lips?|eyes)\s+(?:and|&)\s+(?:my\s+|the\s+)?(?:throat|tongue)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:swell\w*|swollen|clos\w*)`],
   ['allergic', String.raw`\btongue\s+(?:is\s+|and\s+(?:my\s+)?lips\s+(?:are\s+)?)?(?:\w+\s+)?(?:swell\w*|swollen)`],
   ['allergic', String.raw`\b(?:severe|serious|bad|major|strong|really\s+bad)\s+allergic\s+reaction\b`],
+  // Swelling of the face or mouth together with trouble breathing.
+  ['allergic', String.raw`\b(?:hinch\w*|swell\w*|swollen)\s+(?:\S+\s+){0,8}?(?:(?:le|me)\s+cuesta\s+respirar|no\s+(?:puede|puedo)\s+respirar|no\s+respira|(?:le|me)\s+falta\s+el\s+aire|can'?t\s+breathe|trouble\s+breathing|hard\s+to\s+breathe|wheez\w*)`],
   // Someone allergic who ate or was given the thing and now cannot breathe.
   ['allergic', String.raw`\b(?:alergic\w*|allergic)\s+(?:\S+\s+){0,8}?(?:se\s+(?:esta\s+)?ahog\w*|no\s+(?:puede|puedo)\s+respirar|(?:le|me)\s+falta\s+el\s+aire|${CANT}\s+${BREATH}|wheez\w*|throat\s+(?:is\s+)?(?:clos\w*|tight\w*|swell\w*))`],
   ['allergic', String.raw`\ballergic\s+reaction\s+(?:and|with)\s+(?:\w+\s+){0,4}(?:${BREATH}|throat|swell\w*|swollen|tongue|lips)`],
@@ -310,7 +312,7 @@ const RULES: readonly Rule[] = [
   ['bleeding', String.raw`\b(?:sangre\s+(?:\w+\s+)?(?:a\s+chorros|a\s+borbotones|brota|chorrea|sale\s+y\s+sale|no\s+(?:para|deja\s+de\s+salir))|chorro\s+de\s+sangre|brota\w*\s+sangre|sangra\w*\s+a\s+borbotones)\b`],
   // A child named by age ("my 2 year old", "mi niña de 3 años") who got into medicine.
   ['poisoning', String.raw`\b(?:\d{1,2}|one|two|three|four|five|six)[\s-]*(?:years?|yrs?|months?|mo)[\s-]*old\s+(?:[\w']+\s+){0,2}(?:swallowed|ate|drank|got\s+into|chewed|popped)\s+(?:[\w']+\s+){0,4}(?:pills?|tablets?|meds|medicine|medication|vitamins|gummies|pods?|detergent|batter\w*|magnets?|bleach|cleaner)\b`],
-  ['poisoning', String.raw`\b(?:de\s+(?:\d{1,2}|un|uno|dos|tres|cuatro|cinco)\s+(?:anos?|anitos?|meses)|chiquit\w*|chamac\w*|bebe|nene|nena|escuincl\w*|huerc\w*|nin[oa]s?|hij[oa]s?|niet[oa]s?)\s+(?:\w+\s+){0,4}(?:se\s+)?(?:trago|comio|bebio|mastico|metio\s+a\s+la\s+boca)\s+(?:\w+\s+){0,5}(?:pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|pilas?|imanes?|cloro|detergente|jabon)\b`],
+  ['poisoning', String.raw`\b(?:de\s+(?:\d{1,2}|un|uno|dos|tres|cuatro|cinco)\s+(?:anos?|anitos?|meses)|chiquit\w*|chamac\w*|bebe|baby|nene|nena|escuincl\w*|huerc\w*|nin[oa]s?|hij[oa]s?|niet[oa]s?|crio|cipote|patojo|chigui\w*|pelad[oa]|pibe)\s+(?:\w+\s+){0,4}(?:se\s+)?(?:ha\s+)?(?:trago|tragado|comio|comido|bebio|bebido|mastico|metio\s+a\s+la\s+boca)\s+(?:\w+\s+){0,5}(?:pills?|meds|pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|pilas?|imanes?|cloro|detergente|jabon)\b`],
   ['poisoning', String.raw`\b(?:swallowed|ate|took|got\s+into)\s+(?:some\s+of\s+|a\s+few\s+of\s+|one\s+of\s+|two\s+of\s+)?(?:someone'?s|somebody'?s|(?:his|her|my|the)\s+(?:grand(?:ma|pa|mother|father)|mom|mother|dad|father|aunt|uncle|sister|brother|neighbor)'?s?)\s+(?:\w+\s+){0,2}(?:pills?|tablets?|meds|medicine|medication|gummies)\b`],
   ['poisoning', String.raw`\bcarbon\s+monoxide\s+(?:\w+\s+){0,3}(?:going\s+off|beeping|went\s+off|poison\w*|leak\w*)|\b(?:breathed|breathing|exposed\s+to|poisoned\s+by|smell\s+of)\s+(?:\w+\s+){0,2}carbon\s+monoxide\b|\bco\s+(?:alarm|detector)\s+(?:is\s+|went\s+)?(?:going\s+off|beeping|off)|\bmonoxido\s+de\s+carbono\b`],
   // Stroke told by a relative in Spanish: "no se le entiende", "le cuesta hablar", "se le trabó la lengua".
@@ -328,7 +330,7 @@ const RULES: readonly Rule[] = [
   ['cardiac', String.raw`\b(?:pain|pressure|tightness|heaviness|squeezing|crushing|burning|weight)\s+(?:\w+\s+){0,2}(?:in|on|across)\s+(?:the\s+(?:middle|center|centre)\s+of\s+)?(?:${WHO}\s+)?${CHEST}\b`],
   ['cardiac', String.raw`\b${CHEST}\s+(?:\S+\s+){0,8}?(?:goes|going|spreads?|spreading|radiat\w*|moves?|moving|shoots?|shooting|runs?|running)\s+(?:up\s+|down\s+)?(?:to|into|down|up)\s+(?:${WHO}\s+)?(?:left\s+)?(?:arm|jaw|shoulder)\b`],
   ['cardiac', String.raw`\b(?:me|le|nos|te)\s+(?:esta\s+)?(?:duele\w*|doliendo|aprieta\w*|apretando|oprime|oprimiendo|pesa|punza)\s*(?:\w+\s+){0,2}(?:el\s+)?${PECHO}\b`],
-  ['cardiac', String.raw`\b(?:presion|opresion|peso|ardor|apreton|dolor\w*)\s+(?:\w+\s+){0,2}(?:en|sobre)\s+(?:el|mi|su)\s+${PECHO}\b`],
+  ['cardiac', String.raw`\b(?:presion|opresion|peso|ardor|apreton|dolor\w*|puntada|punzada)\s+(?:\w+\s+){0,2}(?:en|sobre)\s+(?:el|mi|su)\s+${PECHO}\b`],
   ['cardiac', String.raw`\b(?:chest|${PECHO})\s+(?:me|le)\s+(?:duele|aprieta)\b`],
   ['cardiac', String.raw`\b(?:se\s+)?(?:agarr\w*|sujet\w*|aprieta\w*|tocando)\s+(?:el\s+)?${PECHO}\b|\b${PECHO}\s+(?:muy\s+|bien\s+)?(?:pesado|oprimido|apretadisimo)\b`],
   // Heartburn alone is routine; a burning or aching chest with a cold sweat or grey colour is not.
@@ -356,7 +358,7 @@ const RULES: readonly Rule[] = [
   // Breathing: air that will not go in, ribs sucking in, a reliever that does not help.
   ['respiratory', String.raw`\bno\s+(?:me|le|nos|te)\s+(?:alcanza|entra|llega|pasa)\s+(?:el\s+|nada\s+de\s+|suficiente\s+)?aire\b`],
   ['respiratory', String.raw`\bno\s+(?:puedo|puede|podia|pueden)\s+(?:agarrar|jalar|tomar|coger|meter|sacar|jalar)\s+(?:el\s+)?aire\b`],
-  ['respiratory', String.raw`\bnopued\w*\s+${RESPIRAR}|\bresoll\w*`],
+  ['respiratory', String.raw`\bnopued\w*\s+${RESPIRAR}|\bresoll\w*|\bno\s+(?:puede|puedo|podia)\s+breath\w*`],
   ['respiratory', String.raw`\bse\s+queja\w*\s+al\s+respirar\b|\bquejidos?\s+al\s+respirar\b|\bse\s+(?:le|me)\s+(?:hunde\w*|mete\w*|marca\w*|ven)\s+(?:el\s+pecho|las\s+costillas|la\s+panza|el\s+cuello|la\s+barriga)\b`],
   ['respiratory', String.raw`\b(?:ribs|chest|belly|skin\s+between\s+(?:his|her|the)\s+ribs)\s+(?:are\s+|is\s+)?(?:sucking|pulling|caving)\s+in\b|\bgrunting\b`],
   ['respiratory', String.raw`\bno\s+(?:puede|puedo)\s+(?:terminar|acabar)\s+(?:una|la|las)\s+(?:frase|oracion|palabras)|\b${CANT}\s+finish\s+(?:a|my|his|her)\s+sentence`],
@@ -365,7 +367,7 @@ const RULES: readonly Rule[] = [
   ['respiratory', String.raw`\b(?:inhaler|puffer|nebulizer|inhalador|bomba|pump|nebulizador)\s+(?:\w+\s+){0,2}(?:(?:isn'?t|isnt|is\s+not|not|doesn'?t|doesnt|does\s+not|didn'?t|didnt|won'?t)\s+(?:help\w*|doing\s+anything|do\s+anything)|no\s+(?:le|me|nos)\s+(?:hace\s+nada|sirve|funciona|ayuda))`],
 
   // Bleeding that will not stop, in the words people use ("no para la sangre", "un montón").
-  ['bleeding', String.raw`\b(?:la\s+)?sangre\s+no\s+(?:se\s+)?(?:para|detiene|deja|quita|corta|contiene)\b|\bno\s+(?:para|se\s+detiene|se\s+corta|se\s+para|deja\s+de\s+salir)\s+(?:la\s+)?sangre\b|\bno\s+(?:para|deja)\s+de\s+salir(?:le|me)?\s+(?:la\s+)?sangre\b`],
+  ['bleeding', String.raw`\b(?:la\s+)?sangre\s+no\s+(?:se\s+)?(?:para|detiene|deja|quita|corta|contiene)\b|\bno\s+(?:para|se\s+detiene|se\s+corta|se\s+para|deja\s+de\s+salir)\s+(?:la\s+)?sangre\b|\bno\s+(?:para|deja)\s+de\s+salir(?:le|me)?\s+(?:la\s+)?sangre\b|\bno\s+(?:le|me|se\s+le)\s+(?:para|detiene|deja\s+de\s+salir|paraba)\s+(?:la\s+)?sangre\b`],
   ['bleeding', String.raw`\bsangr\w*\s+(?:\w+\s+){0,2}(?:un\s+monton|montones|a\s+montones|un\s+chingo|horrores|a\s+mares|horrible|bien\s+feo|mucho)\b|\bsangre\s+(?:a\s+montones|a\s+mares|por\s+todos\s+lados|por\s+todas\s+partes)\b`],
   ['bleeding', String.raw`\bblood\s+(?:is\s+)?(?:everywhere|all\s+over\s+the)\b|\b(?:nose\s*bleed|nosebleed)\s+(?:\w+\s+){0,2}(?:won'?t|wont|will\s+not|doesn'?t|doesnt|hasn'?t|not)\s+stop\w*`],
   ['bleeding', String.raw`\b(?:echa\w*|bota\w*)\s+(?:\w+\s+)?sangre\b`],
@@ -395,6 +397,10 @@ const RULES: readonly Rule[] = [
   ['poisoning', String.raw`\b(?:drank|swallowed|ate|drinking|got\s+into)\s+(?:some\s+|the\s+)?(?:windshield\s+washer\s+fluid|washer\s+fluid|lamp\s+oil|paint\s+thinner|nail\s+polish\s+remover|essential\s+oils?|hand\s+sanitizer|rubbing\s+alcohol|kerosene|fabric\s+softener|the\s+cleaning\s+stuff|cleaning\s+stuff)\b`],
   ['poisoning', String.raw`\b(?:alarma|detector)\s+de\s+(?:monoxido|co)\s+(?:\w+\s+){0,3}(?:suena|sonando|sono|pita|pitando|se\s+activo|se\s+prendio)|\bmonoxido\s+(?:\w+\s+){0,4}(?:mareado|desmay\w*|vomit\w*|dolor\s+de\s+cabeza)|\b(?:intoxicad\w*|envenenad\w*)\s+(?:\w+\s+){0,3}monoxido\b`],
 
+  ['poisoning', String.raw`\bse\s+(?:ha|han)\s+(?:tragado|tomado|bebido|comido)\s+(?:\w+\s+){0,4}(?:pilas?|iman\w*|pastillas|pildoras|medicinas?|medicamentos?|cloro|lejia|lavavajillas|detergente|friegasuelos|salfuman|amoniaco|veneno|caja\s+entera|bote\s+entero|frasco\s+entero|gasolina)\b|\b(?:lavavajillas|friegasuelos|salfuman)\b`],
+  ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|trago|trague|tomaron)\s+(?:\S+\s+){0,6}?(?:como|unas|unos|mas\s+de|casi|alrededor\s+de)\s+(?:diez|once|doce|quince|veinte|treinta|cuarenta|cincuenta|\d{2,})\b`],
+  ['poisoning', String.raw`\b(?:took|taken|swallowed|popped|ate)\s+(?:a\s+bunch|a\s+handful|handfuls|a\s+lot|a\s+ton|tons)\s+of\s+(?:\w+\s+)?(?:pills|tablets|meds|tylenol|advil|xanax|sleeping\s+pills|painkillers)\b`],
+
   // Allergic: lips or tongue swelling, a tight throat, hives with vomiting or wheeze.
   ['allergic', String.raw`\b(?:lips?|labios?)\s+(?:are\s+|is\s+|\w+\s+)?(?:swell\w*|swollen|hinchad\w*|inflamad\w*)|\b(?:swell\w*|swollen|hinch\w*|inflam\w*)\s+(?:\w+\s+){0,2}(?:(?:los|sus|mis)\s+labios|(?:his|her|my)\s+lips)\b`],
   ['allergic', String.raw`\bthroat\s+(?:is\s+|feels\s+)?(?:so\s+|really\s+|very\s+)?tight\b|\bgarganta\s+(?:\w+\s+)?(?:cerrad\w*|apretad\w*)|\bse\s+(?:me|le)\s+(?:esta\s+)?cerrando\s+la\s+garganta\b`],
@@ -405,7 +411,7 @@ const RULES: readonly Rule[] = [
   // Unresponsive: found on the floor, will not come round, no pulse felt.
   ['unresponsive', String.raw`\bno\s+(?:vuelve|volvia|ha\s+vuelto|regresa)\s+en\s+si\b|\bdesmayad[oa]\s+y\s+no\s+(?:vuelve|reacciona|despierta)\b|\bno\s+(?:le|se\s+le)\s+(?:siento|encuentro|sentimos|encontramos)\s+(?:el\s+)?pulso\b`],
   ['unresponsive', String.raw`\btirad[oa]\s+(?:\w+\s+){0,4}(?:no\s+(?:se\s+mueve|contesta|responde|reacciona|despierta))|\bno\s+(?:me\s+)?(?:contesta|responde|reacciona|se\s+mueve)\s*,?\s+(?:\w+\s+){0,2}tirad[oa]\b|\ble\s+hablo\s+y\s+no\s+(?:me\s+)?(?:responde|contesta|reacciona)\b`],
-  ['unresponsive', String.raw`\bdesmayad[oa]\b|\bse\s+(?:desvanecio|desvanece)\b|\b(?:quedo|esta|parece)\s+como\s+muert[oa]\b(?!\s+de\b)`],
+  ['unresponsive', String.raw`\bfound\s+(?:\w+\s+){1,3}(?:on\s+the\s+(?:floor|ground)|passed\s+out|unconscious|not\s+breathing|unresponsive)\b|\bencontr\w*\s+(?:\w+\s+){1,3}(?:tirad[oa]|en\s+el\s+(?:piso|suelo))\b|\bno\s+(?:lo|la|le)\s+(?:puedo|podemos|puede|pudimos|pude)\s+despertar\b|\bno\s+(?:puedo|podemos|pude|pudimos)\s+despertarl[oa]\b|\bdesmayad[oa]\b|\bse\s+(?:desvanecio|desvanece)\b|\b(?:quedo|esta|parece)\s+como\s+muert[oa]\b(?!\s+de\b)`],
   ['unresponsive', String.raw`\b(?:floppy|limp)\s+(?:and\s+)?(?:won'?t|wont|not|can'?t)\b|\b(?:won'?t|wont|can'?t|cannot)\s+wake\b(?!\s+(?:me|you)\b)`],
 
   // Seizures described rather than named: foam at the mouth, eyes rolled back, stiff and shaking.
@@ -419,14 +425,14 @@ const RULES: readonly Rule[] = [
   ['obstetric', String.raw`\bbaby\s+(?:hasnt|isnt|has\s+barely|is\s+barely|hasn'?t)\s+(?:been\s+)?(?:mov\w*|kick\w*)|\bbaby\s+(?:is\s+)?(?:moving|kicking)\s+(?:a\s+lot\s+)?less\b`],
 
   // Trauma: crashes, bone out, falls from a height followed by a serious sign.
-  ['trauma', String.raw`\b(?:chocamos|chocaron|nos\s+choc\w+|volcamos|se\s+volc\w+|car\s+crash|crashed\s+(?:the|my|his|her|our)\s+(?:car|truck|motorcycle|bike))\b`],
+  ['trauma', String.raw`\b(?:pierna|brazo)\s+(?:\w+\s+)?doblad[oa]\s+(?:al\s+reves|para\s+atras)\b|\b(?:hubo\s+un|tuvimos\s+un|tuvo\s+un)\s+(?:choque|accidente)\b(?!\s+(?:hace|el\s+(?:ano|mes)))|\b(?:chocamos|chocaron|nos\s+choc\w+|volcamos|se\s+volc\w+|car\s+crash|crashed\s+(?:the|my|his|her|our)\s+(?:car|truck|motorcycle|bike))\b`],
   ['trauma', String.raw`\bse\s+cayo\s+(?:del|de\s+la|de\s+un|de\s+una|desde\s+el|desde\s+la|desde\s+un)\s+(?:techo|azotea|segundo\s+piso|tercer\s+piso|balcon|andamio)\b|\bfell\s+(?:off|from)\s+(?:the|a)\s+(?:roof|balcony|second\s+floor|third\s+floor|scaffold\w*)\b`],
   ['trauma', String.raw`\bhueso\s+(?:de\s+fuera|afuera|salido|expuesto)|\bse\s+(?:le|me)\s+(?:sale|salio|ve)\s+el\s+hueso\b`],
   ['trauma', String.raw`\bse\s+cayo\s+(?:del|de\s+la|de\s+un|de\s+una|desde\s+el)\s+(?:techo|azotea|andamio|escalera|segundo\s+piso|arbol|caballo|balcon|moto)\s+(?:\S+\s+){0,8}?(?:no\s+(?:puede|puedo)\s+(?:mover|sentir|caminar)|sangr\w*\s+(?:de|por)\s+la\s+cabeza|no\s+se\s+mueve|inconsciente)`],
   ['trauma', String.raw`\b(?:fell|fall(?:en)?)\s+(?:off|from|down)\s+(?:\S+\s+){0,8}?(?:can'?t\s+(?:move|feel)\s+(?:his|her|my)\s+legs|bleeding\s+from\s+(?:his|her|the)\s+head|isn'?t\s+moving|not\s+moving)`],
 
   // A young infant's fever in the words parents use ("está caliente", "tiene 38").
-  ['infant_fever', String.raw`(?<=${YOUNG_INFANT_ES}\s+(?:\S+\s+){0,10}?)(?:${FEVER}|calient\w*|3[89]\s*(?:grados|°)|(?:tiene|de|marca|en)\s+3[89](?:[.,]\d)?\b)`],
+  ['infant_fever', String.raw`(?<=(?:${YOUNG_INFANT_ES}|${YOUNG_INFANT})\s+(?:\S+\s+){0,10}?)(?:${FEVER}|calient\w*|3[89]\s*(?:grados|°)|(?:tiene|de|marca|en)\s+3[89](?:[.,]\d)?\b)`],
   ['infant_fever', String.raw`(?<=${YOUNG_INFANT}\s+(?:\S+\s+){0,10}?)(?:burning\s+up|(?:is|feels)\s+(?:really\s+|very\s+|so\s+)?hot\b|3[89](?:[.,]\d)?\s*(?:degrees|°|c\b))`],
 
   // Burns: chemicals and fuel, the face, a whole back or chest, huge blisters, skin coming off.
@@ -434,7 +440,7 @@ const RULES: readonly Rule[] = [
   ['burns', String.raw`\bburn\w*\s+(?:\w+\s+){0,2}(?:his|her|my|their|the\s+baby'?s)\s+(?:face|eyes?)\b|\bquem\w*\s+(?:\w+\s+){0,3}(?:la\s+cara|los\s+ojos)\b`],
   ['burns', String.raw`\bquem\w*\s+(?:\w+\s+){0,2}(?:tod[ao]s?|la\s+mitad\s+de)\s+(?:(?:la|el|los|las|su|sus|mi|mis)\s+)?(?:espalda|pecho|cara|brazos?|piernas?|cuerpo|panza|barriga|manos?)\b`],
   ['burns', String.raw`\bampolla\w*\s+(?:\w+\s+)?(?:enorme|grande|gigante|del\s+tamano)\b|\b(?:huge|giant|massive|big)\s+blisters?\b`],
-  ['burns', String.raw`\bquem\w*\s+(?:\S+\s+){0,8}?piel\s+(?:\w+\s+)?(?:blanca|negra|carbonizada|como\s+cuero)\b|\b(?:pellejo|piel)\s+(?:se\s+(?:le|me)\s+)?(?:cayo|cae|despeg\w*|desprend\w*)\b|\bse\s+(?:le|me)\s+(?:cayo|cae|despego|desprendio)\s+(?:el\s+pellejo|la\s+piel)\b`],
+  ['burns', String.raw`\bquem\w*\s+(?:\S+\s+){0,8}?piel\s+(?:\w+\s+)?(?:blanca|negra|carbonizada|como\s+cuero)\b|\b(?:pellejo|piel)\s+(?:se\s+(?:le|me)\s+)?(?:cayo|cae|despeg\w*|desprend\w*)\b|\bse\s+(?:le|me)\s+(?:cayo|cae|despego|desprendio|esta\s+cayendo|ha\s+caido)\s+(?:el\s+pellejo|la\s+piel)\b`],
 
   // Meningitis: the glass test in lay words ("manchitas que no se quitan con el vaso").
   ['meningitis', String.raw`\b(?:manch\w*|ronch\w*|puntitos|puntos\s+rojos|sarpullido|salpullido|erupcion)\s+(?:\w+\s+){0,4}no\s+(?:se\s+)?(?:quitan?|desaparecen?|borran?|blanquean?|van)\s+(?:\w+\s+){0,3}(?:vaso|presion\w*|aprieto|aprietas|apretar|apretarl\w*)`],
@@ -447,7 +453,7 @@ const RULES: readonly Rule[] = [
   // --- diabetic emergencies ---------------------------------------------------------------
   ['diabetic', String.raw`\b(?:dka|ketoacidosis|cetoacidosis|diabetic\s+(?:coma|emergency|shock)|insulin\s+(?:shock|reaction)|coma\s+diabetico|choque\s+(?:de\s+)?insulin\w*)\b`],
   // A reading in the danger zone: under 55 mg/dL or a meter that says LO; over 450 or HI.
-  ['diabetic', String.raw`\b(?:sugar|sugars|glucose|bg|bs|reading|meter|glucometer|azucar|glucosa|glicemia|glucemia|glucometro|medidor)\s+(?:\w+\s+){0,4}?(?:is\s+|was\s+|at\s+|of\s+|esta\s+en\s+|en\s+|de\s+|dice\s+|says\s+|reads\s+|marca\s+|salio\s+|=\s*|:\s*)?(?:[1-4]\d|5[0-4]|lo|low\s+lo|[4-9][5-9]\d|[5-9]\d\d|hi)\b(?![.,:]?\d)(?!\s*(?:years?|anos|mins?|minutes|minutos|units?|unidades|%|lbs?|kg|pounds|libras|am\b|pm\b|a\.m|p\.m|o'?clock|hrs?\b|hours?|horas|days?|dias|weeks?|semanas|de\s+la|tablets?|pills?|mg\b))`],
+  ['diabetic', String.raw`\b(?:sugar|sugars|glucose|bg|bs|reading|meter|glucometer|monitor|sensor|dexcom|libre|azucar|glucosa|glicemia|glucemia|glucometro|medidor|aparato|maquinita|aparatito)\s+(?:\w+\s+){0,4}?(?:is\s+|was\s+|at\s+|of\s+|esta\s+en\s+|en\s+|de\s+|dice\s+|says\s+|reads\s+|marca\s+|salio\s+|=\s*|:\s*)?(?:[1-4]\d|5[0-4]|lo|low\s+lo|[4-9][5-9]\d|[5-9]\d\d|hi)\b(?![.,:]?\d)(?!\s*(?:years?|anos|mins?|minutes|minutos|units?|unidades|%|lbs?|kg|pounds|libras|am\b|pm\b|a\.m|p\.m|o'?clock|hrs?\b|hours?|horas|days?|dias|weeks?|semanas|de\s+la|tablets?|pills?|mg\b))`],
 
   // --- burns ------------------------------------------------------------------------------
   ['burns', String.raw`\b(?:severe|bad|major|serious|big|large|huge|deep|terrible|awful|third[\s-]degree|2nd[\s-]degree|second[\s-]degree|3rd[\s-]degree)\s+burns?\b`],
@@ -457,7 +463,7 @@ const RULES: readonly Rule[] = [
   ['burns', String.raw`\bburn\w*\s+(?:\w+\s+){0,3}(?:covers?|covering|all\s+over|whole|entire|half\s+(?:of\s+)?(?:his|her|my))\s+(?:\w+\s+)?(?:face|chest|back|arm|leg|body|belly|hand)\b`],
   ['burns', String.raw`\b(?:skin|blisters?)\s+(?:\w+\s+){0,2}(?:peeling\s+off|came\s+off|coming\s+off|(?:is|looks|went|turned)\s+(?:white|black|charred|leathery)|the\s+size\s+of)\b`],
   ['burns', String.raw`\bquemadura\w*\s+(?:muy\s+)?(?:grave|graves|severa|severas|fuerte|fuertes|grande|grandes|enorme|extensa|profunda|profundas|de\s+tercer\s+grado|de\s+segundo\s+grado|quimica|electrica)\b`],
-  ['burns', String.raw`\b(?:se|me|le|nos)\s+(?:quemo|queme|cayo|echo|derramo|tiro|volteo)\s+(?:\w+\s+){0,4}(?:aceite|agua|caldo|sopa|cafe|manteca)\s+(?:\w+\s+)?(?:hirviendo|caliente|ardiendo)\b`],
+  ['burns', String.raw`\b(?:se|me|le|nos)\s+(?:ha\s+|han\s+)?(?:quemo|queme|quemado|cayo|caido|echo|echado|derramo|derramado|tiro|tirado|volteo|volcado|volco)\s+(?:\w+\s+){0,4}(?:aceite|agua|caldo|sopa|cafe|manteca)\s+(?:\w+\s+){0,3}(?:hirviendo|caliente|ardiendo)\b`],
   ['burns', String.raw`\b(?:aceite|agua|caldo|manteca)\s+(?:hirviendo|caliente|ardiendo)\s+(?:\w+\s+){0,4}?(?:encima|sobre|en\s+(?:la|el|su|mi|todo|toda)\s+(?:cara|pecho|cuerpo|espalda|pierna|brazo|panza|barriga))`],
   ['burns', String.raw`\b(?:electrocut\w*|descarga\s+electrica)\b|\bse\s+(?:le\s+)?(?:cae|cayo|esta\s+cayendo)\s+la\s+piel\b`],
 
@@ -479,19 +485,24 @@ const RULES: readonly Rule[] = [
 const CONFUSED = String.raw`(?:confus\w*|confundid\w*)\b(?!\s+(?:about|by|with|on|as\s+to|why|what|how|if|whether|over|con|sobre|por|de\s+(?:que|como|por)|acerca))`;
 
 const FEVER_OR_INFECTION = String.raw`(?:fever\w*|febrile|temp(?:erature)?\s+(?:of\s+|is\s+)?(?:10[1-6]|3[89]|4[01])|chills|rigors|infect\w*|uti\b|pneumonia|cellulitis|fiebre|calentura|escalofrios|infecci\w*|infectad\w*|pulmonia|neumonia|(?:after|since|from)\s+(?:\w+\s+){0,2}(?:surgery|operation|hospital|c-section|chemo)|(?:despues|desde)\s+(?:de\s+)?(?:la\s+|su\s+|mi\s+)?(?:cirugia|operacion|hospital|cesarea|quimio))`;
-const SEPSIS_SIGN = String.raw`(?:${CONFUSED}|disorient\w*|delirious|out\s+of\s+it|not\s+making\s+(?:any\s+)?sense|doesn'?t\s+know\s+where|slurr\w*|(?:heart|pulse|heartbeat)\s+(?:is\s+)?(?:racing|pounding|really\s+fast|so\s+fast|very\s+fast|going\s+(?:really\s+|so\s+|very\s+)?fast|(?:at|of|is)\s+1[3-9]\d)|(?:breathing|panting)\s+(?:really\s+|so\s+|very\s+)?(?:fast|hard|quick)|(?:hasn'?t|has\s+not|haven'?t|not|no)\s+(?:peed|urinated|pee|peeing|urine)|shaking\s+(?:uncontrollably|all\s+over|so\s+bad)|(?:can'?t|cannot)\s+stop\s+shaking|desorientad\w*|delira\w*|no\s+sabe\s+(?:donde|quien|que\s+dia)|no\s+tiene\s+sentido\s+lo\s+que\s+dice|dice\s+cosas\s+sin\s+sentido|(?:corazon|pulso)\s+(?:\w+\s+){0,2}(?:muy\s+)?(?:rapido|acelerad\w*|a\s+mil)|respira\w*\s+(?:muy\s+)?(?:rapido|agitad\w*)|no\s+(?:ha\s+)?orina\w*|no\s+ha\s+hecho\s+pipi|(?:tiembla\w*|tembland\w*)\s+(?:sin\s+parar|mucho|todo|toda|muchisimo|sin\s+control)|no\s+(?:puedo|puede)\s+(?:parar|dejar)\s+de\s+temblar|piel\s+(?:\w+\s+)?(?:manchad\w*|moteada|marmore\w*|jaspead\w*|azul\w*|gris\w*)|no\s+(?:he|ha|hemos|han)\s+(?:orinado|hecho\s+pipi|ido\s+al\s+bano|meado)|no\s+(?:para|deja)\s+de\s+temblar)`;
+const SEPSIS_SIGN = String.raw`(?:${CONFUSED}|disorient\w*|delirious|out\s+of\s+it|not\s+making\s+(?:any\s+)?sense|doesn'?t\s+know\s+where|slurr\w*|(?:heart|pulse|heartbeat)\s+(?:is\s+)?(?:racing|pounding|really\s+fast|so\s+fast|very\s+fast|going\s+(?:really\s+|so\s+|very\s+)?fast|(?:at|of|is)\s+1[3-9]\d)|(?:breathing|panting)\s+(?:really\s+|so\s+|very\s+)?(?:fast|hard|quick)|(?:hasn'?t|has\s+not|haven'?t|not|no)\s+(?:peed|urinated|pee|peeing|urine)|shaking\s+(?:uncontrollably|all\s+over|so\s+bad)|(?:can'?t|cannot)\s+stop\s+shaking|desorientad\w*|delira\w*|no\s+sabe\s+(?:donde|quien|que\s+dia)|no\s+tiene\s+sentido\s+lo\s+que\s+dice|(?:dice|habla\w*)\s+(?:puras\s+)?(?:cosas\s+sin\s+sentido|incoherencias)|(?:corazon|pulso)\s+(?:\w+\s+){0,2}(?:muy\s+)?(?:rapido|acelerad\w*|a\s+mil)|respira\w*\s+(?:muy\s+)?(?:rapido|agitad\w*)|no\s+(?:ha\s+)?orina\w*|no\s+ha\s+hecho\s+pipi|(?:tiembla\w*|tembland\w*)\s+(?:sin\s+parar|mucho|todo|toda|muchisimo|sin\s+control)|no\s+(?:puedo|puede)\s+(?:parar|dejar)\s+de\s+temblar|piel\s+(?:\w+\s+)?(?:manchad\w*|moteada|marmore\w*|jaspead\w*|azul\w*|gris\w*)|no\s+(?:he|ha|hemos|han)\s+(?:orinado|hecho\s+pipi|ido\s+al\s+bano|meado)|no\s+(?:para|deja)\s+de\s+temblar)`;
 const LOW_SUGAR = String.raw`(?:(?:blood\s+)?(?:sugar|sugars|glucose|bg)\s+(?:\w+\s+){0,2}?(?:is\s+|was\s+|went\s+|dropped\s+|crashed\s+|keeps\s+)?(?:very\s+|really\s+|super\s+|so\s+)?(?:low|dropp\w*|crash\w*|tank\w*|bottom\w*)|low\s+(?:blood\s+)?(?:sugar|glucose)|hypo(?:glyc\w*)?\b|(?:azucar|glucosa)\s+(?:\w+\s+){0,2}?(?:muy\s+|bien\s+|super\s+)?(?:baja|bajo|bajisima)|(?:se\s+(?:me|le)\s+)?(?:bajo|bajon\s+de|bajada\s+de)\s+(?:el\s+|la\s+)?(?:azucar|glucosa)|se\s+(?:me|le)\s+fue\s+(?:el|la)\s+(?:azucar|glucosa)|(?:azucar|glucosa)\s+(?:\w+\s+){0,3}(?:hasta\s+abajo|por\s+los\s+suelos)|hipoglucemi\w*)`;
 const HYPO_SIGN = String.raw`(?:${CONFUSED}|not\s+making\s+sense|out\s+of\s+it|slurr\w*|drowsy|can'?t\s+(?:wake|eat|swallow|drink|keep)|won'?t\s+(?:wake|eat|drink|respond)|pass\w*\s+out|faint\w*|seiz\w*|combative|acting\s+drunk|no\s+(?:puede|quiere)\s+(?:comer|tragar|tomar|despertar)|no\s+(?:despierta|reacciona|contesta)|desmay\w*|convuls\w*|como\s+borrach\w*|no\s+responde|somnolient\w*|adormilad\w*)`;
-const STIFF_NECK = String.raw`(?:stiff\s+neck|neck\s+(?:is\s+)?(?:so\s+|really\s+|very\s+)?stiff|(?:can'?t|cannot|won'?t)\s+(?:bend|move|touch\s+(?:his|her|my)\s+chin\s+to)\s+(?:his|her|my|the)\s+(?:neck|chest)|cuello\s+(?:\w+\s+)?(?:rigid\w*|tieso|tiesa|duro|trabado)|no\s+(?:puede|puedo)\s+(?:doblar|bajar|mover)\s+(?:el|su|mi)\s+cuello)`;
+const STIFF_NECK = String.raw`(?:stiff\s+neck|no\s+(?:puede|puedo)\s+(?:bajar|tocar|pegar|llevar)\s+(?:la\s+)?barbilla|(?:can'?t|cannot)\s+(?:touch|bring|put)\s+(?:his|her|my)\s+chin|neck\s+(?:is\s+)?(?:so\s+|really\s+|very\s+)?stiff|(?:can'?t|cannot|won'?t)\s+(?:bend|move|touch\s+(?:his|her|my)\s+chin\s+to)\s+(?:his|her|my|the)\s+(?:neck|chest)|cuello\s+(?:\w+\s+)?(?:rigid\w*|tieso|tiesa|duro|trabado)|no\s+(?:puede|puedo)\s+(?:doblar|bajar|mover)\s+(?:el|su|mi)\s+cuello)`;
 const MENINGEAL_COMPANION = String.raw`(?:fever\w*|temp(?:erature)?|rash|spots|light\s+hurts|(?:hates|hurts?|sensitive\s+to)\s+(?:the\s+)?light|headache|vomit\w*|fiebre|calentura|manchas|ronchas|sarpullido|(?:le|me)\s+molesta\s+la\s+luz|dolor\s+de\s+cabeza|vomit\w*)`;
 const FALL_OR_KNOCK = String.raw`(?:fell|fall(?:en)?|tripped|slipped|tumbled|knocked|hit\s+(?:his|her|my|their|the)\s+head|bumped\s+(?:his|her|my|their)\s+head|se\s+(?:cayo|cae|resbalo|tropezo|pego|golpeo)|me\s+(?:cai|cay[oó]|resbale|pegue|golpee)|(?:golpe|golpazo|trancazo|madrazo)\s+en\s+la\s+cabeza|caida)`;
 const HEAD_SIGN = String.raw`(?:vomit\w*|throw\w*\s+up|threw\s+up|puk\w*|${CONFUSED}|not\s+making\s+sense|doesn'?t\s+know\s+where|drowsy|so\s+sleepy|keeps?\s+falling\s+asleep|passed\s+out|knocked\s+out|blacked\s+out|seiz\w*|unequal\s+pupils|slurr\w*|devolvi\w*|desorientad\w*|no\s+sabe\s+(?:donde|quien)|muy\s+dormid\w*|se\s+(?:queda|esta\s+quedando)\s+dormid\w*|somnolient\w*|desmay\w*|perdio\s+el\s+conocimiento|convuls\w*|habla\s+raro)`;
+
+// Fever with a purple or non-fading rash: meningococcal disease until proven otherwise.
+const FEVER_ONLY = String.raw`(?:fever\w*|febrile|fiebre|calentura|temp(?:erature)?\s+(?:of\s+)?(?:10[1-6]|3[89]))`;
+const PURPLE_RASH = String.raw`(?:(?:manch\w*|puntitos|puntos|ronch\w*|spots|dots|rash|bruis\w*|moretones)\s+(?:\w+\s+)?(?:morad\w*|purple|purplish|violet\w*)|(?:purple|purplish|morad\w*)\s+(?:spots|dots|rash|blotches)|(?:rash|spots|manch\w*|puntitos)\s+(?:\w+\s+){0,2}(?:that\s+)?(?:don'?t|doesn'?t|dont|doesnt|won'?t|no\s+se)\s+(?:fade|go\s+away|quitan|borran|desaparecen))`;
 
 /** `within`: the second sign must come at most this many characters after the first. */
 const PAIRED: ReadonlyArray<{ category: UrgentCategory; first: RegExp; second: RegExp; within?: number }> = [
   { category: 'sepsis', first: new RegExp(String.raw`\b${FEVER_OR_INFECTION}`, 'g'), second: new RegExp(String.raw`\b${SEPSIS_SIGN}`, 'g') },
   { category: 'diabetic', first: new RegExp(String.raw`\b${LOW_SUGAR}`, 'g'), second: new RegExp(String.raw`\b${HYPO_SIGN}`, 'g') },
   { category: 'meningitis', first: new RegExp(String.raw`\b${STIFF_NECK}`, 'g'), second: new RegExp(String.raw`\b${MENINGEAL_COMPANION}`, 'g') },
+  { category: 'meningitis', first: new RegExp(String.raw`\b${FEVER_ONLY}`, 'g'), second: new RegExp(String.raw`\b${PURPLE_RASH}`, 'g') },
   { category: 'trauma', first: new RegExp(String.raw`\b${FALL_OR_KNOCK}`, 'g'), second: new RegExp(String.raw`\b${HEAD_SIGN}`, 'g'), within: 160 },
 ];
 
@@ -500,7 +511,7 @@ const COMPILED = RULES.map(([category, source]) => ({ category, re: new RegExp(s
 const ANY_RULE = new RegExp(RULES.map(([, source]) => `(?:${source})`).join('|'));
 
 // Pregnancy plus any bleeding, each checked for negation on its own.
-const PREGNANCY = /\b(?:pregnan\w*|embarazad\w*|(?:semanas|meses)\s+de\s+embarazo|weeks\s+along|prenad\w*|encinta|(?:esta|estoy|esta\s+mi\s+\w+)\s+en\s+estado(?!\s+de)|(?:estoy|esta|tengo|tiene)\s+(?:de\s+)?\d{1,2}\s+semanas|(?:i'?m|im|i\s+am|she'?s|shes|she\s+is)\s+\d{1,2}\s+(?:weeks|wks)\b)\b/g;
+const PREGNANCY = /\b(?:pregnan\w*|embarazad\w*|(?:semanas|meses)\s+de\s+embarazo|weeks\s+along|prenad\w*|encinta|(?:esta|estoy|esta\s+mi\s+\w+)\s+en\s+estado(?!\s+de)|(?:estoy|esta|tengo|tiene)\s+(?:de\s+)?\d{1,2}\s+semanas|(?:i'?m|im|i\s+am|she'?s|shes|she\s+is)\s+\d{1,2}\s+(?:weeks|wks)\b|^\s*\d{1,2}\s+(?:weeks|wks|semanas)\b|\d{1,2}\s+(?:weeks|wks)\s+(?:along|with|and)\b)\b/g;
 const ANY_BLEEDING = /\b(?:bleed\w*|spotting|blood|sangr\w*|manchando|manchado|manchas\s+de\s+sangre)\b/g;
 
 // Pregnancy plus a sign of pre-eclampsia (severe headache, seeing spots, sudden swelling of the face).
@@ -520,6 +531,8 @@ const NOT_A_SYMPTOM = [
   /\b(?:se\s+(?:me|le|te)\s+)?(?:cae|cayo|caia)\s+la\s+cara\s+de\s+(?:verguenza|pena)\b/g,
   /\bcut\s+(?:my|him|her|them)sel(?:f|ves)\s+(?:shaving|cooking|chopping|slicing|gardening|on\s+(?:a|the)|by\s+accident|accidentally)\b/g,
   /\b(?:embarrass\w*|ashamed|bored|mortified)\s+(?:\w+\s+){0,3}(?:wanted|want|could)\s+(?:to\s+)?die\b/g,
+  // Fainting at blood or needles, said as a habit before a blood draw.
+  /\b(?:se\s+(?:desmaya|marea)|faints?|passes\s+out)\s+(?:\w+\s+){0,2}(?:cuando|al|con|at|when)\s+(?:\w+\s+){0,3}(?:sangre|agujas|blood|needles)\b/g,
   // Idioms of exasperation ("I almost had a heart attack when I saw the price").
   /\b(?:almost|nearly|about\s+to|gonna|going\s+to)\s+(?:had|have|give\s+me|gave\s+me)\s+a\s+heart\s+attack\s+(?:when|at|over|with|because|seeing|from)\b/g,
   /\b(?:me\s+va\s+a\s+dar|casi\s+me\s+da|casi\s+me\s+dio|me\s+dio|me\s+da)\s+(?:un\s+)?(?:infarto|ataque(?:\s+al\s+corazon)?)\s+(?:con|cuando|de\s+(?:ver|risa|coraje|nervios)|al\s+ver|por)\b/g,
@@ -534,7 +547,7 @@ const NOT_A_SYMPTOM = [
 
 /** Words and phrases that end the scope of a negation. */
 const CLAUSE_BREAK =
-  /[.!?;:\n,()]|\s-\s|\b(?:but|however|although|though|except|yet|and\s+now|and\s+then|and\s+i|and\s+i'm|and\s+im|and\s+my|and\s+he|and\s+she|and\s+it|and\s+they|and\s+we|and\s+his|and\s+her|pero|sin\s+embargo|aunque|excepto|salvo|sino|y\s+ahora|y\s+luego|y\s+tengo|y\s+me|y\s+mi|y\s+le|y\s+se|y\s+estoy|y\s+siento|y\s+no|y\s+su|y\s+ya)\b/g;
+  /[.!?;:\n,()]|\s-\s|\b(?:but|however|although|though|except|yet|and\s+now|and\s+then|and\s+i|and\s+i'm|and\s+im|and\s+my|and\s+he|and\s+she|and\s+it|and\s+they|and\s+we|and\s+his|and\s+her|pero|sin\s+embargo|aunque|excepto|salvo|sino|y\s+ahora|y\s+luego|y\s+tengo|y\s+me|y\s+mi|y\s+le|y\s+se|y\s+estoy|y\s+siento|y\s+no|y\s+su|y\s+ya|y\s+tiene|y\s+esta|y\s+estan|y\s+la|y\s+el|y\s+los|y\s+las|and\s+has|and\s+is|and\s+was)\b/g;
 
 /** Negation cues, read before a symptom. Deliberately absent: can't, won't, couldn't. */
 const NEGATION_CUE =
@@ -542,14 +555,14 @@ const NEGATION_CUE =
 
 /** Look negative, are not: they never negate what follows. */
 const PSEUDO_NEGATION =
-  /\b(?:not\s+sure|not\s+certain|not\s+only|not\s+just|no\s+doubt|no\s+idea|(?:don'?t|dont|do\s+not)\s+know|not\s+know|no\s+se\s+(?:si|que|como|cuando|donde|por\s*que|cual|quien|lo|nada|bien|exactamente)\b|no\s+(?:sabemos|sabe)\b|sin\s+poder\b|no\s+estoy\s+segur\w*|no\s+solo|no\s+solamente|no\s+(?:dejo|paro|puedo\s+dejar)\s+de|no\s+(?:puedo|puede|pueden|podia|podemos|pudo|pude)\b|no\s+(?:me|le|nos|te)\s+(?:alcanza|entra|llega|responde|reacciona)\b|no\s+(?:para|se\s+detiene|se\s+mueve|responde|reacciona|despierta|contesta|vuelve)\b|(?:don'?t|dont|do\s+not)\s+think\s+(?:it'?s|its)\s+just|no\s+creo\s+que\s+sea\s+solo)/g;
+  /\b(?:not\s+sure|not\s+certain|not\s+only|not\s+just|no\s+doubt|no\s+idea|(?:don'?t|dont|do\s+not)\s+know|not\s+know|no\s+se\s+(?:si|que|como|cuando|donde|por\s*que|cual|quien|lo|nada|bien|exactamente)\b|no\s+(?:sabemos|sabe)\b|sin\s+poder\b|(?:ay|oh|ah|uy|ay\s+dios)\s+no\b|no\s+(?=no\b)|no\s+estoy\s+segur\w*|no\s+solo|no\s+solamente|no\s+(?:dejo|paro|puedo\s+dejar)\s+de|no\s+(?:puedo|puede|pueden|podia|podemos|pudo|pude)\b|no\s+(?:me|le|nos|te)\s+(?:alcanza|entra|llega|responde|reacciona)\b|no\s+(?:para|se\s+detiene|se\s+mueve|responde|reacciona|despierta|contesta|vuelve)\b|(?:don'?t|dont|do\s+not)\s+think\s+(?:it'?s|its)\s+just|no\s+creo\s+que\s+sea\s+solo)/g;
 
 /** English "no" followed by a new sentence start is an interjection ("no its chest pain"). */
 const INTERJECTION_NO = /^no\s+(?:i\b|i'm|im\b|it'?s\b|its\b|it\s+is|my\b|he\b|she\b|they\b|we\b|this\b|that\b|the\b|actually\b|really\b)/;
 
 /** History, not now. */
 const HISTORICAL =
-  /\b(?:history\s+of|hx\s+of|h\/o|antecedentes?\s+de|(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)\s+(?:years?|months?)\s+ago|years\s+ago|months\s+ago|last\s+year|el\s+(?:ano|mes)\s+pasado|hace\s+(?:\d+|unos|unas|varios|varias|muchos|dos|tres|cuatro|cinco|diez)\s+(?:anos|meses)|hace\s+anos|in\s+the\s+past|back\s+in\s+(?:19|20)\d\d|in\s+(?:19|20)\d\d|en\s+(?:el\s+)?(?:19|20)\d\d|en\s+el\s+pasado|(?:in|en|last|this\s+past|el\s+pasado)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|spring|summer|fall|autumn|winter)|(?:la|el)\s+(?:primavera|verano|otono|invierno)\s+pasad[oa]|as\s+an?\s+(?:child|kid|baby|toddler|infant|teen|teenager)|when\s+(?:i|he|she)\s+was\s+(?:a\s+)?(?:little|young|baby|kid|child|\d+)|de\s+(?:bebe|nin[oa]|chiquit[oa]|pequen[oa])|cuando\s+(?:era|eras|eramos)\s+(?:nin[oa]|chiquit[oa]|bebe|pequen[oa])|hace\s+(?:meses|tiempo|mucho)|a\s+while\s+ago|long\s+time\s+ago|(?:who|that)\s+had\s+(?:a|an)|que\s+(?:tuvo|tuve)\s+(?:un|una)|(?:last|this\s+past)\s+week|la\s+semana\s+pasada|(?:home|out|discharged)\s+from\s+(?:the\s+)?hospital|(?:ya\s+)?(?:salio|sali)\s+del\s+hospital|dad[oa]\s+de\s+alta|(?:despues\s+del?|after\s+(?:his|her|my|the))\s+(?:derrame|infarto|embolia|stroke|heart\s+attack)|died\s+(?:of|from)|murio\s+de|fallecio\s+de|family\s+history)\b/g;
+  /\b(?:history\s+of|hx\s+of|h\/o|antecedentes?\s+de|(?:\d+|a\s+few|few|several|many|two|three|four|five|ten)\s+(?:years?|months?)\s+ago|years\s+ago|months\s+ago|last\s+year|el\s+(?:ano|mes)\s+pasado|hace\s+(?:\d+|unos|unas|varios|varias|muchos|dos|tres|cuatro|cinco|diez)\s+(?:anos|meses)|hace\s+anos|in\s+the\s+past|back\s+in\s+(?:19|20)\d\d|in\s+(?:19|20)\d\d|en\s+(?:el\s+)?(?:19|20)\d\d|en\s+el\s+pasado|(?:in|en|last|this\s+past|el\s+pasado)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|spring|summer|fall|autumn|winter)|(?:la|el)\s+(?:primavera|verano|otono|invierno)\s+pasad[oa]|as\s+an?\s+(?:child|kid|baby|toddler|infant|teen|teenager)|when\s+(?:i|he|she)\s+was\s+(?:a\s+)?(?:little|young|baby|kid|child|\d+)|de\s+(?:bebe|nin[oa]|chiquit[oa]|pequen[oa])|cuando\s+(?:era|eras|eramos)\s+(?:nin[oa]|chiquit[oa]|bebe|pequen[oa])|hace\s+(?:meses|tiempo|mucho)|a\s+while\s+ago|long\s+time\s+ago|(?:who|that)\s+had\s+(?:a|an)|de\s+(?:19|20)\d\d|desde\s+(?:su|mi|el|la)\s+(?:derrame|infarto|embolia|accidente|cirugia|operacion|ataque)|since\s+(?:his|her|my|the)\s+(?:(?:19|20)\d\d\s+)?(?:stroke|heart\s+attack|accident|surgery)|hace\s+(?:un|una)\s+(?:ano|mes|semana)|(?:a|one)\s+(?:year|month)\s+ago|que\s+(?:tuvo|tuve)\s+(?:un|una)|(?:last|this\s+past)\s+week|la\s+semana\s+pasada|(?:home|out|discharged)\s+from\s+(?:the\s+)?hospital|(?:ya\s+)?(?:salio|sali)\s+del\s+hospital|dad[oa]\s+de\s+alta|(?:despues\s+del?|after\s+(?:his|her|my|the))\s+(?:derrame|infarto|embolia|stroke|heart\s+attack)|died\s+(?:of|from)|murio\s+de|fallecio\s+de|family\s+history)\b/g;
 
 /** Words after a symptom that say it is over ("chest pain went away", "ya se me quitó"). */
 const AFTER_NEGATION =
