@@ -44,7 +44,7 @@ export interface CatalogueEntry {
 export const URGENT_CATALOGUE: Readonly<Record<UrgentCategory, CatalogueEntry>> = {
   cardiac: {
     guidance: 'emergency',
-    covers: 'chest pain, pressure or tightness ("an elephant on my chest", "clutching his chest"); pain spreading to the arm, jaw or back; a chest ache with a cold sweat or grey colour; a racing heart with fainting; "heart attack" (heartburn alone is routine)',
+    covers: 'chest pain, pressure or tightness ("an elephant on my chest", "clutching his chest", "me duele el corazón"); pain spreading to the arm, jaw or back; a chest ache with a cold sweat or grey colour; a racing heart with fainting; "heart attack" (heartburn alone is routine)',
     source: 'NHS "call 999": chest pain; AHA heart attack warning signs',
   },
   stroke: {
@@ -79,7 +79,7 @@ export const URGENT_CATALOGUE: Readonly<Record<UrgentCategory, CatalogueEntry>> 
   },
   unresponsive: {
     guidance: 'emergency',
-    covers: 'collapsed, unconscious, cannot be woken, floppy, found on the floor not responding, fainted and not coming round, no pulse',
+    covers: 'collapsed, unconscious ("se quedó privado"), cannot be woken, floppy, found on the floor not responding, fainted and not coming round, no pulse',
     source: 'NHS "call 999": someone unconscious or not breathing normally',
   },
   seizure: {
@@ -119,7 +119,7 @@ export const URGENT_CATALOGUE: Readonly<Record<UrgentCategory, CatalogueEntry>> 
   },
   meningitis: {
     guidance: 'emergency',
-    covers: 'fever with a stiff neck, a rash that does not fade under a glass, severe headache with dislike of light',
+    covers: 'fever with a stiff neck (or a chin that will not touch the chest), fever with a purple rash, a rash that does not fade under a glass, severe headache with dislike of light',
     source: 'NHS and Meningitis Research Foundation warning signs, the glass test',
   },
 };

@@ -281,6 +281,7 @@ const RULES: readonly Rule[] = [
   ['obstetric', String.raw`\bmiscarr\w*`],
   ['obstetric', String.raw`\bse\s+(?:me|le)\s+rompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
   ['obstetric', String.raw`\brompi\w*\s+(?:la\s+)?(?:fuente|bolsa)\b`],
+  ['obstetric', String.raw`\bse\s+(?:me|le)\s+(?:vino|reviento|salio)\s+la\s+(?:fuente|bolsa)\b`],
   ['obstetric', String.raw`\b(?:el\s+|mi\s+)?bebe\s+(?:ya\s+)?no\s+se\s+mueve\b`],
   ['obstetric', String.raw`\bno\s+(?:siento|sentimos|he\s+sentido|ha\s+sentido|siente)\s+(?:que\s+se\s+mueva\s+|moverse\s+|mover\s+)?(?:a\s+|al\s+)?(?:el\s+|mi\s+)?bebe(?:\s+moverse)?\b`],
   ['obstetric', String.raw`\b(?:can'?t|cannot|don'?t|didn'?t|haven'?t)\s+(?:feel|felt)\s+(?:the\s+|my\s+)?baby\s+(?:move|moving|kick\w*)\b`],
@@ -299,7 +300,7 @@ const RULES: readonly Rule[] = [
   ['trauma', String.raw`\bbone\s+(?:is\s+)?(?:sticking|poking)\s+out\b`],
   ['trauma', String.raw`\baccidente\s+de\s+(?:carro|coche|auto|moto|transito|trafico)\b`],
   ['trauma', String.raw`\batropell\w*`],
-  ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|punalad\w*|acuchill\w*)\b`],
+  ['trauma', String.raw`\b(?:herida\s+de\s+bala|le\s+dispararon|me\s+dispararon|balazo|apunal\w*|punalad\w*|machete(?:aron|o|ado|ada)|plomazo|balacearon|balearon|acuchill\w*)\b`],
   ['trauma', String.raw`\b(?:golpe\s+(?:muy\s+)?fuerte\s+en\s+la\s+cabeza|traumatismo\s+craneal)\b`],
 
   // --- fever in a young infant (the fever itself is the match, so "no fever" is negated) ---
@@ -309,7 +310,7 @@ const RULES: readonly Rule[] = [
   // --- more ways people describe the same emergencies -------------------------------------
   // Arterial bleeding: blood that spurts, squirts, gushes or pumps.
   ['bleeding', String.raw`\b(?:blood\s+(?:is\s+|was\s+|keeps\s+)?(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*|shoot\w*)|(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*|shoot\w*)\s+(?:out\s+)?blood|bleed\w*\s+(?:\w+\s+)?(?:spurt\w*|squirt\w*|gush\w*|pump\w*|pour\w*))\b`],
-  ['bleeding', String.raw`\b(?:sangre\s+(?:\w+\s+)?(?:a\s+chorros|a\s+borbotones|brota|chorrea|sale\s+y\s+sale|no\s+(?:para|deja\s+de\s+salir))|chorro\s+de\s+sangre|brota\w*\s+sangre|sangra\w*\s+a\s+borbotones)\b`],
+  ['bleeding', String.raw`\b(?:sangre\s+(?:\w+\s+){0,3}(?:a\s+chorros|a\s+borbotones|brota|chorrea|sale\s+y\s+sale|no\s+(?:para|deja\s+de\s+salir))|chorro\s+de\s+sangre|brota\w*\s+sangre|sangra\w*\s+a\s+borbotones)\b`],
   // A child named by age ("my 2 year old", "mi niña de 3 años") who got into medicine.
   ['poisoning', String.raw`\b(?:\d{1,2}|one|two|three|four|five|six)[\s-]*(?:years?|yrs?|months?|mo)[\s-]*old\s+(?:[\w']+\s+){0,2}(?:swallowed|ate|drank|got\s+into|chewed|popped)\s+(?:[\w']+\s+){0,4}(?:pills?|tablets?|meds|medicine|medication|vitamins|gummies|pods?|detergent|batter\w*|magnets?|bleach|cleaner)\b`],
   ['poisoning', String.raw`\b(?:de\s+(?:\d{1,2}|un|uno|dos|tres|cuatro|cinco)\s+(?:anos?|anitos?|meses)|chiquit\w*|chamac\w*|bebe|baby|nene|nena|escuincl\w*|huerc\w*|nin[oa]s?|hij[oa]s?|niet[oa]s?|crio|cipote|patojo|chigui\w*|pelad[oa]|pibe)\s+(?:\w+\s+){0,4}(?:se\s+)?(?:ha\s+)?(?:trago|tragado|comio|comido|bebio|bebido|mastico|metio\s+a\s+la\s+boca)\s+(?:\w+\s+){0,5}(?:pills?|meds|pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|vitaminas|capsulas?|pilas?|imanes?|cloro|detergente|jabon)\b`],
@@ -338,6 +339,9 @@ const RULES: readonly Rule[] = [
   ['cardiac', String.raw`\b${PECHO}\s+(?:\S+\s+){0,8}?(?:me|le|se)\s+(?:baja|corre|pasa|llega|sube|va|extiende)\s+(?:hasta\s+|hacia\s+)?(?:al|por\s+el|a\s+la|el|la|a\s+mi|a\s+su)\s+(?:brazo|mandibula|quijada|hombro|cuello|espalda)\b`],
   ['cardiac', String.raw`\b(?:aprieta\w*|oprime\w*|duele\w*|dolor\w*|presion|peso)\s+(?:\w+\s+){0,3}(?:en\s+)?(?:medio|el\s+centro|mitad)\s+del\s+${PECHO}\b|\b(?:pain|pressure|squeezing)\s+(?:\w+\s+){0,3}(?:chest|breastbone)\s+(?:\S+\s+){0,4}?(?:to|into)\s+(?:${WHO}\s+)?neck\b`],
 
+  // "Me duele el corazón" is how many people say chest pain (not "de tristeza", see vetoes).
+  ['cardiac', String.raw`\b(?:me|le|nos)\s+(?:esta\s+)?duele\s+(?:mucho\s+|muy\s+fuerte\s+)?el\s+corazon\b|\bdolor\s+(?:\w+\s+)?(?:en|del)\s+(?:el\s+)?corazon\b`],
+
   // Stroke (BE-FAST) told by a relative: a crooked smile, a floppy arm, speech that comes out
   // wrong, and anything that comes on suddenly ("de repente", "de pronto", "de la nada").
   ['stroke', String.raw`\b(?:smile|mouth|lip)\s+(?:is\s+|looks\s+|went\s+|seems\s+)?(?:all\s+)?(?:crooked|droop\w*|lopsided|uneven|twisted|sagg\w*)\b`],
@@ -350,6 +354,7 @@ const RULES: readonly Rule[] = [
   ['stroke', String.raw`\b(?:de\s+repente|de\s+pronto|derrepente|de\s+la\s+nada|repentinamente|subitamente|en\s+un\s+momento)\s+(?:\w+\s+){0,3}(?:no\s+(?:puede|puedo|pudo|podia)\s+(?:hablar|ver|caminar|mover\w*|levantar|pararse|sostener\w*)|dejo\s+de\s+(?:ver|hablar|caminar)|perdi\w*\s+(?:el\s+equilibrio|la\s+vista|el\s+habla|la\s+fuerza)|(?:ve|veo)\s+doble|vision\s+doble|no\s+(?:me\s+|nos\s+|la\s+|lo\s+)?reconoce|habla\s+(?:raro|cosas\s+sin\s+sentido|enredado|mocho|arrastrado)|se\s+(?:le|me)\s+(?:durmio|cayo|torcio|fue)\b)`],
   ['stroke', String.raw`\bno\s+(?:puede|puedo|podia|pudo)\s+mover\s+(?:la\s+mitad\s+del?\s+cuerpo|medio\s+cuerpo|(?:todo\s+)?un\s+lado|el\s+lado)|\bse\s+(?:me|le)\s+(?:nublo|fue|apago)\s+la\s+vista\b|\bno\s+(?:veo|ve)\s+(?:nada\s+)?(?:de|por|con)\s+un\s+ojo\b|\b(?:amanecio|desperto|se\s+levanto|quedo|esta)\s+sin\s+poder\s+(?:hablar|mover\w*)`],
   ['stroke', String.raw`\bno\s+(?:puede|puedo|podia)\s+(?:agarrar|sostener|apretar)\s+(?:nada\s+)?(?:con\s+)?(?:la|su|mi|el)\s+(?:mano|brazo)\b|\bhabla\w*\s+arrastrando\b`],
+  ['stroke', String.raw`\bse\s+(?:le|me)\s+fue\s+el\s+habla\b|\bperdi\w*\s+el\s+habla\b|\bno\s+(?:puede|puedo)\s+sonreir\b|\barrastra\w*\s+(?:el|la|un)\s+(?:pie|pierna)\b`],
   ['stroke', String.raw`\bhabla\w*\s+(?:puras\s+|pura\s+)?incoherencias\b|\bincoherente\b|\bno\s+(?:mueve|movia)\s+(?:el|la|su)\s+(?:brazo|pierna|mano|lado)\b`],
   ['stroke', String.raw`\bhabla\w*\s+(?:muy\s+)?(?:mocho|enredado|raro|chistoso|cosas\s+sin\s+sentido|como\s+borrach\w*)\b`],
   ['stroke', String.raw`\b(?:cara|boca)\s+(?:\w+\s+){0,2}(?:caida|torcida|chueca|de\s+lado)\b`],
@@ -382,6 +387,7 @@ const RULES: readonly Rule[] = [
   ['mental_health', String.raw`\b(?:voy|va|vas)\s+a\s+acabar\s+con\s+(?:todo|mi\s+vida|su\s+vida)\b|\bquiero\s+desaparecer\b|\bya\s+no\s+quiero\s+seguir\b(?!\s+(?:con|en|el|la|los|las|tomando|yendo|pagando|viniendo|esperando|aqui\s+en))`],
   ['mental_health', String.raw`\b(?:se\s+(?:esta\s+)?cort(?:a|ando|o)|cortando(?:se|me))\s+(?:los\s+brazos|las\s+munecas|las\s+piernas|la\s+piel|las\s+venas)\b|\bcortar(?:se|me)\s+las\s+venas\b`],
   ['mental_health', String.raw`\b(?:me\s+estoy|se\s+esta|se\s+estaba|me\s+estaba)\s+cortando\b(?!\s+(?:el|las|los|la)\s+(?:pelo|cabello|unas|fleco|barba|unas))`],
+  ['mental_health', String.raw`\b(?:irme|ir|se\s+va)\s+de\s+este\s+mundo\b|\b(?:dormir(?:me)?|sleep)\s+(?:y|and)\s+(?:no\s+despertar|never\s+wake)|\bempastill\w*`],
   ['mental_health', String.raw`\b(?:carta|nota|mensaje)\s+de\s+despedida\b|\bgoodbye\s+(?:note|letter|message)\b`],
   ['mental_health', String.raw`\b(?:voy\s+a|va\s+a|quiero|quiere)\s+(?:tomar|tragar)(?:me|se)?\s+tod[ao]s\s+(?:las|mis|los|sus)\s+(?:pastillas|pildoras|medicinas|medicamentos|tabletas)\b`],
   ['mental_health', String.raw`\b(?:jump|jumping)\s+(?:off|from)\s+(?:a|the|this|that)\s+(?:bridge|building|roof)\b|\b(?:aventar|tirar|lanzar)(?:me|se)?\s+(?:del|de\s+un|de\s+una|de\s+la|desde\s+el)\s+(?:puente|edificio|techo|azotea)\b`],
@@ -393,12 +399,13 @@ const RULES: readonly Rule[] = [
   ['poisoning', String.raw`\b(?:took|taken|swallowed|ate|popped|had)\s+(?:like\s+|about\s+|around\s+|maybe\s+|over\s+)?(?:\d{2,}|twenty|thirty|forty|fifty)\s+(?:\w+\s+)?(?:pills|tablets|tylenol|advil|ibuprofen|aspirin|caps|capsules)\b`],
   ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|puso|puse|inyecto|inyecte|aplico|aplique)\s+(?:\w+\s+){0,3}(?:dos\s+veces|doble\s+dosis|el\s+doble)\b(?!\s+(?:al|por|a\s+la)\s+(?:dia|semana)|\s+diari\w*)`],
   ['poisoning', String.raw`\b(?:took|taken|given|gave)\s+(?:\w+\s+){0,4}(?:twice\s+by\s+(?:mistake|accident)|twice|a\s+double\s+dose|double\s+(?:the\s+)?dose|two\s+doses)\b(?!\s+(?:a|per|every)\s+(?:day|week))`],
-  ['poisoning', String.raw`\b(?:trago|trague|se\s+trago|bebio|se\s+bebio|se\s+tomo|tomo|ingirio|comio|se\s+comio)\s+(?:\w+\s+){0,3}(?:thinner|tiner|suavizante|aguarras|solvente|amoniaco|destapacan\w*|pinol|fabuloso|clorox|iman(?:es)?|pila\s+de\s+boton|limpiavidrios|windex|destapador\w*|liquido\s+(?:de|del|para)(?:\s+la)?\s+(?:limpiar|limpieza|frenos|encendedor|limpiavidrios|parabrisas|estufa|bateria)|alcohol\s+(?:de\s+)?(?:curar|farmacia|isopropilico)|gasolina|queroseno|kerosene|veneno)\b`],
+  ['poisoning', String.raw`\b(?:trago|trague|se\s+trago|bebio|se\s+bebio|se\s+tomo|tomo|ingirio|comio|se\s+comio)\s+(?:\w+\s+){0,3}(?:thinner|tiner|suavizante|aguarras|solvente|amoniaco|destapacan\w*|pinol|fabuloso|clorox|iman(?:es)?|pila\s+de\s+boton|limpiavidrios|windex|matarratas|mata\s+ratas|destapador\w*|liquido\s+(?:de|del|para)(?:\s+la)?\s+(?:limpiar|limpieza|frenos|encendedor|limpiavidrios|parabrisas|estufa|bateria)|alcohol\s+(?:de\s+)?(?:curar|farmacia|isopropilico)|gasolina|queroseno|kerosene|veneno)\b`],
   ['poisoning', String.raw`\b(?:drank|swallowed|ate|drinking|got\s+into)\s+(?:some\s+|the\s+)?(?:windshield\s+washer\s+fluid|washer\s+fluid|lamp\s+oil|paint\s+thinner|nail\s+polish\s+remover|essential\s+oils?|hand\s+sanitizer|rubbing\s+alcohol|kerosene|fabric\s+softener|the\s+cleaning\s+stuff|cleaning\s+stuff)\b`],
   ['poisoning', String.raw`\b(?:alarma|detector)\s+de\s+(?:monoxido|co)\s+(?:\w+\s+){0,3}(?:suena|sonando|sono|pita|pitando|se\s+activo|se\s+prendio)|\bmonoxido\s+(?:\w+\s+){0,4}(?:mareado|desmay\w*|vomit\w*|dolor\s+de\s+cabeza)|\b(?:intoxicad\w*|envenenad\w*)\s+(?:\w+\s+){0,3}monoxido\b`],
 
   ['poisoning', String.raw`\bse\s+(?:ha|han)\s+(?:tragado|tomado|bebido|comido)\s+(?:\w+\s+){0,4}(?:pilas?|iman\w*|pastillas|pildoras|medicinas?|medicamentos?|cloro|lejia|lavavajillas|detergente|friegasuelos|salfuman|amoniaco|veneno|caja\s+entera|bote\s+entero|frasco\s+entero|gasolina)\b|\b(?:lavavajillas|friegasuelos|salfuman)\b`],
   ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|trago|trague|tomaron)\s+(?:\S+\s+){0,6}?(?:como|unas|unos|mas\s+de|casi|alrededor\s+de)\s+(?:diez|once|doce|quince|veinte|treinta|cuarenta|cincuenta|\d{2,})\b`],
+  ['poisoning', String.raw`\b(?:se\s+)?(?:tomo|tome|trago|trague|tomaron)\s+(?:un\s+monton|un\s+chingo|un\s+punado|un\s+puno|montones)\s+de\s+(?:pastillas|pildoras|tabletas|medicinas|capsulas)\b`],
   ['poisoning', String.raw`\b(?:took|taken|swallowed|popped|ate)\s+(?:a\s+bunch|a\s+handful|handfuls|a\s+lot|a\s+ton|tons)\s+of\s+(?:\w+\s+)?(?:pills|tablets|meds|tylenol|advil|xanax|sleeping\s+pills|painkillers)\b`],
 
   // Allergic: lips or tongue swelling, a tight throat, hives with vomiting or wheeze.
@@ -411,13 +418,14 @@ const RULES: readonly Rule[] = [
   // Unresponsive: found on the floor, will not come round, no pulse felt.
   ['unresponsive', String.raw`\bno\s+(?:vuelve|volvia|ha\s+vuelto|regresa)\s+en\s+si\b|\bdesmayad[oa]\s+y\s+no\s+(?:vuelve|reacciona|despierta)\b|\bno\s+(?:le|se\s+le)\s+(?:siento|encuentro|sentimos|encontramos)\s+(?:el\s+)?pulso\b`],
   ['unresponsive', String.raw`\btirad[oa]\s+(?:\w+\s+){0,4}(?:no\s+(?:se\s+mueve|contesta|responde|reacciona|despierta))|\bno\s+(?:me\s+)?(?:contesta|responde|reacciona|se\s+mueve)\s*,?\s+(?:\w+\s+){0,2}tirad[oa]\b|\ble\s+hablo\s+y\s+no\s+(?:me\s+)?(?:responde|contesta|reacciona)\b`],
-  ['unresponsive', String.raw`\bfound\s+(?:\w+\s+){1,3}(?:on\s+the\s+(?:floor|ground)|passed\s+out|unconscious|not\s+breathing|unresponsive)\b|\bencontr\w*\s+(?:\w+\s+){1,3}(?:tirad[oa]|en\s+el\s+(?:piso|suelo))\b|\bno\s+(?:lo|la|le)\s+(?:puedo|podemos|puede|pudimos|pude)\s+despertar\b|\bno\s+(?:puedo|podemos|pude|pudimos)\s+despertarl[oa]\b|\bdesmayad[oa]\b|\bse\s+(?:desvanecio|desvanece)\b|\b(?:quedo|esta|parece)\s+como\s+muert[oa]\b(?!\s+de\b)`],
+  ['unresponsive', String.raw`\b(?:se\s+(?:privo|priva)|(?:quedo|esta)\s+privad[oa])\b|\bwent\s+limp\b|\b(?:isn'?t|isnt|wasn'?t|wasnt)\s+(?:responding|waking\s+up)\b(?!\s+to\s+(?:my|our|the|your|me|us|any|his|her))|\bfound\s+(?:\w+\s+){1,3}(?:on\s+the\s+(?:floor|ground)|passed\s+out|unconscious|not\s+breathing|unresponsive)\b|\bencontr\w*\s+(?:\w+\s+){1,3}(?:tirad[oa]|en\s+el\s+(?:piso|suelo))\b|\bno\s+(?:lo|la|le)\s+(?:puedo|podemos|puede|pudimos|pude)\s+despertar\b|\bno\s+(?:puedo|podemos|pude|pudimos)\s+despertarl[oa]\b|\bdesmayad[oa]\b|\bse\s+(?:desvanecio|desvanece)\b|\b(?:quedo|esta|parece)\s+como\s+muert[oa]\b(?!\s+de\b)`],
   ['unresponsive', String.raw`\b(?:floppy|limp)\s+(?:and\s+)?(?:won'?t|wont|not|can'?t)\b|\b(?:won'?t|wont|can'?t|cannot)\s+wake\b(?!\s+(?:me|you)\b)`],
 
   // Seizures described rather than named: foam at the mouth, eyes rolled back, stiff and shaking.
   ['seizure', String.raw`\b(?:espuma|foam\w*)\s+(?:\w+\s+){0,2}(?:boca|mouth)\b|\b(?:echa\w*|saca\w*)\s+espuma\b`],
   ['seizure', String.raw`\bojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras|hacia\s+arriba)\s+(?:\S+\s+){0,5}?(?:tembl\w*|sacud\w*|convul\w*|no\s+responde|rigid\w*|ties\w*)|\b(?:tembl\w*|sacud\w*|convul\w*|rigid\w*|ties\w*)\s+(?:\S+\s+){0,5}?ojos\s+(?:en\s+blanco|para\s+atras|volteados|hacia\s+atras)|\bse\s+le\s+(?:fueron|voltearon)\s+(?:para\s+atras\s+)?los\s+ojos\b|\beyes\s+(?:are\s+|were\s+|keep\s+)?(?:rolled|rolling|rolls)\s+(?:back|up)\b`],
   ['seizure', String.raw`\bconvulc\w*|\bcombuls\w*|\bconbuls\w*`],
+  ['seizure', String.raw`\bse\s+(?:le|me)\s+trab\w*\s+la\s+(?:quijada|mandibula)\b|\b(?:quijada|mandibula)\s+trabad[ao]\b|\b(?:le\s+dio|le\s+esta\s+dando|tuvo)\s+un\s+ataque\b(?!\s+(?:de\s+(?:risa|tos|panico|ansiedad|nervios|asma|celos)|al\s+corazon|cardiac))\s+(?:\S+\s+){0,8}?(?:ties[oa]|rigid[oa]|tembl\w*|convuls\w*|espuma|ojos\s+en\s+blanco)`],
   ['seizure', String.raw`\b(?:rigid[oa]?|ties[oa]|stiff)\s+(?:\w+\s+){0,3}(?:tembl\w*|shak\w*|jerk\w*|sacud\w*)|\b(?:jerking|twitching|sacudiendose)\s+(?:\w+\s+){0,3}(?:not\s+responding|won'?t\s+respond|unresponsive|all\s+over|no\s+responde)\b|\bataque\s+de\s+temblores\b`],
 
   // Pregnancy: the baby moving less; see also pregnancy with bleeding or pre-eclampsia signs below.
@@ -439,7 +447,7 @@ const RULES: readonly Rule[] = [
   ['burns', String.raw`\bquem\w*\s+(?:\w+\s+){0,3}(?:con|de)\s+(?:acido|cal\s+viva|cloro|sosa|lejia|quimic\w*|gasolina|cohetes?|polvora|acido\s+de\s+bateria)\b|\bburn\w*\s+(?:\w+\s+){0,3}(?:with|from|by)\s+(?:acid|bleach|lye|chemicals?|drain\s+cleaner|gasoline|fireworks?)\b`],
   ['burns', String.raw`\bburn\w*\s+(?:\w+\s+){0,2}(?:his|her|my|their|the\s+baby'?s)\s+(?:face|eyes?)\b|\bquem\w*\s+(?:\w+\s+){0,3}(?:la\s+cara|los\s+ojos)\b`],
   ['burns', String.raw`\bquem\w*\s+(?:\w+\s+){0,2}(?:tod[ao]s?|la\s+mitad\s+de)\s+(?:(?:la|el|los|las|su|sus|mi|mis)\s+)?(?:espalda|pecho|cara|brazos?|piernas?|cuerpo|panza|barriga|manos?)\b`],
-  ['burns', String.raw`\bampolla\w*\s+(?:\w+\s+)?(?:enorme|grande|gigante|del\s+tamano)\b|\b(?:huge|giant|massive|big)\s+blisters?\b`],
+  ['burns', String.raw`\bampolla\w*\s+(?:\w+\s+)?(?:enormes?|grandes?|gigantes?|del\s+tamano)\b|\b(?:huge|giant|massive|big)\s+blisters?\b`],
   ['burns', String.raw`\bquem\w*\s+(?:\S+\s+){0,8}?piel\s+(?:\w+\s+)?(?:blanca|negra|carbonizada|como\s+cuero)\b|\b(?:pellejo|piel)\s+(?:se\s+(?:le|me)\s+)?(?:cayo|cae|despeg\w*|desprend\w*)\b|\bse\s+(?:le|me)\s+(?:cayo|cae|despego|desprendio|esta\s+cayendo|ha\s+caido)\s+(?:el\s+pellejo|la\s+piel)\b`],
 
   // Meningitis: the glass test in lay words ("manchitas que no se quitan con el vaso").
@@ -454,6 +462,8 @@ const RULES: readonly Rule[] = [
   ['diabetic', String.raw`\b(?:dka|ketoacidosis|cetoacidosis|diabetic\s+(?:coma|emergency|shock)|insulin\s+(?:shock|reaction)|coma\s+diabetico|choque\s+(?:de\s+)?insulin\w*)\b`],
   // A reading in the danger zone: under 55 mg/dL or a meter that says LO; over 450 or HI.
   ['diabetic', String.raw`\b(?:sugar|sugars|glucose|bg|bs|reading|meter|glucometer|monitor|sensor|dexcom|libre|azucar|glucosa|glicemia|glucemia|glucometro|medidor|aparato|maquinita|aparatito)\s+(?:\w+\s+){0,4}?(?:is\s+|was\s+|at\s+|of\s+|esta\s+en\s+|en\s+|de\s+|dice\s+|says\s+|reads\s+|marca\s+|salio\s+|=\s*|:\s*)?(?:[1-4]\d|5[0-4]|lo|low\s+lo|[4-9][5-9]\d|[5-9]\d\d|hi)\b(?![.,:]?\d)(?!\s*(?:years?|anos|mins?|minutes|minutos|units?|unidades|%|lbs?|kg|pounds|libras|am\b|pm\b|a\.m|p\.m|o'?clock|hrs?\b|hours?|horas|days?|dias|weeks?|semanas|de\s+la|tablets?|pills?|mg\b))`],
+
+  ['diabetic', String.raw`\b(?:azucar|glucosa|sugar|glucose)\s+(?:\S+\s+){0,5}?(?:mas\s+de|over|above|arriba\s+de)\s+(?:[4-9][5-9]\d|[5-9]\d\d)\b`],
 
   // --- burns ------------------------------------------------------------------------------
   ['burns', String.raw`\b(?:severe|bad|major|serious|big|large|huge|deep|terrible|awful|third[\s-]degree|2nd[\s-]degree|second[\s-]degree|3rd[\s-]degree)\s+burns?\b`],
@@ -487,7 +497,7 @@ const CONFUSED = String.raw`(?:confus\w*|confundid\w*)\b(?!\s+(?:about|by|with|o
 const FEVER_OR_INFECTION = String.raw`(?:fever\w*|febrile|temp(?:erature)?\s+(?:of\s+|is\s+)?(?:10[1-6]|3[89]|4[01])|chills|rigors|infect\w*|uti\b|pneumonia|cellulitis|fiebre|calentura|escalofrios|infecci\w*|infectad\w*|pulmonia|neumonia|(?:after|since|from)\s+(?:\w+\s+){0,2}(?:surgery|operation|hospital|c-section|chemo)|(?:despues|desde)\s+(?:de\s+)?(?:la\s+|su\s+|mi\s+)?(?:cirugia|operacion|hospital|cesarea|quimio))`;
 const SEPSIS_SIGN = String.raw`(?:${CONFUSED}|disorient\w*|delirious|out\s+of\s+it|not\s+making\s+(?:any\s+)?sense|doesn'?t\s+know\s+where|slurr\w*|(?:heart|pulse|heartbeat)\s+(?:is\s+)?(?:racing|pounding|really\s+fast|so\s+fast|very\s+fast|going\s+(?:really\s+|so\s+|very\s+)?fast|(?:at|of|is)\s+1[3-9]\d)|(?:breathing|panting)\s+(?:really\s+|so\s+|very\s+)?(?:fast|hard|quick)|(?:hasn'?t|has\s+not|haven'?t|not|no)\s+(?:peed|urinated|pee|peeing|urine)|shaking\s+(?:uncontrollably|all\s+over|so\s+bad)|(?:can'?t|cannot)\s+stop\s+shaking|desorientad\w*|delira\w*|no\s+sabe\s+(?:donde|quien|que\s+dia)|no\s+tiene\s+sentido\s+lo\s+que\s+dice|(?:dice|habla\w*)\s+(?:puras\s+)?(?:cosas\s+sin\s+sentido|incoherencias)|(?:corazon|pulso)\s+(?:\w+\s+){0,2}(?:muy\s+)?(?:rapido|acelerad\w*|a\s+mil)|respira\w*\s+(?:muy\s+)?(?:rapido|agitad\w*)|no\s+(?:ha\s+)?orina\w*|no\s+ha\s+hecho\s+pipi|(?:tiembla\w*|tembland\w*)\s+(?:sin\s+parar|mucho|todo|toda|muchisimo|sin\s+control)|no\s+(?:puedo|puede)\s+(?:parar|dejar)\s+de\s+temblar|piel\s+(?:\w+\s+)?(?:manchad\w*|moteada|marmore\w*|jaspead\w*|azul\w*|gris\w*)|no\s+(?:he|ha|hemos|han)\s+(?:orinado|hecho\s+pipi|ido\s+al\s+bano|meado)|no\s+(?:para|deja)\s+de\s+temblar)`;
 const LOW_SUGAR = String.raw`(?:(?:blood\s+)?(?:sugar|sugars|glucose|bg)\s+(?:\w+\s+){0,2}?(?:is\s+|was\s+|went\s+|dropped\s+|crashed\s+|keeps\s+)?(?:very\s+|really\s+|super\s+|so\s+)?(?:low|dropp\w*|crash\w*|tank\w*|bottom\w*)|low\s+(?:blood\s+)?(?:sugar|glucose)|hypo(?:glyc\w*)?\b|(?:azucar|glucosa)\s+(?:\w+\s+){0,2}?(?:muy\s+|bien\s+|super\s+)?(?:baja|bajo|bajisima)|(?:se\s+(?:me|le)\s+)?(?:bajo|bajon\s+de|bajada\s+de)\s+(?:el\s+|la\s+)?(?:azucar|glucosa)|se\s+(?:me|le)\s+fue\s+(?:el|la)\s+(?:azucar|glucosa)|(?:azucar|glucosa)\s+(?:\w+\s+){0,3}(?:hasta\s+abajo|por\s+los\s+suelos)|hipoglucemi\w*)`;
-const HYPO_SIGN = String.raw`(?:${CONFUSED}|not\s+making\s+sense|out\s+of\s+it|slurr\w*|drowsy|can'?t\s+(?:wake|eat|swallow|drink|keep)|won'?t\s+(?:wake|eat|drink|respond)|pass\w*\s+out|faint\w*|seiz\w*|combative|acting\s+drunk|no\s+(?:puede|quiere)\s+(?:comer|tragar|tomar|despertar)|no\s+(?:despierta|reacciona|contesta)|desmay\w*|convuls\w*|como\s+borrach\w*|no\s+responde|somnolient\w*|adormilad\w*)`;
+const HYPO_SIGN = String.raw`(?:${CONFUSED}|not\s+making\s+sense|out\s+of\s+it|slurr\w*|drowsy|can'?t\s+(?:wake|eat|swallow|drink|keep)|won'?t\s+(?:wake|eat|drink|respond)|pass\w*\s+out|faint\w*|seiz\w*|combative|acting\s+drunk|no\s+(?:puede|quiere)\s+(?:comer|tragar|tomar|despertar)|no\s+(?:despierta|reacciona|contesta)|desmay\w*|convuls\w*|como\s+borrach\w*|(?:esta|anda|todo)\s+id[oa]\b|no\s+responde|somnolient\w*|adormilad\w*)`;
 const STIFF_NECK = String.raw`(?:stiff\s+neck|no\s+(?:puede|puedo)\s+(?:bajar|tocar|pegar|llevar)\s+(?:la\s+)?barbilla|(?:can'?t|cannot)\s+(?:touch|bring|put)\s+(?:his|her|my)\s+chin|neck\s+(?:is\s+)?(?:so\s+|really\s+|very\s+)?stiff|(?:can'?t|cannot|won'?t)\s+(?:bend|move|touch\s+(?:his|her|my)\s+chin\s+to)\s+(?:his|her|my|the)\s+(?:neck|chest)|cuello\s+(?:\w+\s+)?(?:rigid\w*|tieso|tiesa|duro|trabado)|no\s+(?:puede|puedo)\s+(?:doblar|bajar|mover)\s+(?:el|su|mi)\s+cuello)`;
 const MENINGEAL_COMPANION = String.raw`(?:fever\w*|temp(?:erature)?|rash|spots|light\s+hurts|(?:hates|hurts?|sensitive\s+to)\s+(?:the\s+)?light|headache|vomit\w*|fiebre|calentura|manchas|ronchas|sarpullido|(?:le|me)\s+molesta\s+la\s+luz|dolor\s+de\s+cabeza|vomit\w*)`;
 const FALL_OR_KNOCK = String.raw`(?:fell|fall(?:en)?|tripped|slipped|tumbled|knocked|hit\s+(?:his|her|my|their|the)\s+head|bumped\s+(?:his|her|my|their)\s+head|se\s+(?:cayo|cae|resbalo|tropezo|pego|golpeo)|me\s+(?:cai|cay[oó]|resbale|pegue|golpee)|(?:golpe|golpazo|trancazo|madrazo)\s+en\s+la\s+cabeza|caida)`;
@@ -526,6 +536,7 @@ const NOT_A_SYMPTOM = [
   /\b(?:poison\s+ivy|food\s+poisoning|intoxicacion\s+alimentaria)\b/g,
   // Gums that bleed when brushing are a dental question.
   /\b(?:encias|gums?)\s+(?:\w+\s+){0,2}(?:sangr\w*|bleed\w*)(?:\s+\w+){0,3}|\b(?:sangr\w*|bleed\w*)(?:\s+\w+){0,3}\s+(?:las\s+|my\s+|his\s+|her\s+)?(?:encias|gums?)\b/g,
+  /\b(?:(?:me|le|nos)\s+)?(?:duele|dolor|aches?)\s+(?:\w+\s+){0,2}(?:corazon|heart)\s+(?:de|por|since|from)\s+(?:tristeza|pena|amor|nostalgia|\w+\s+(?:dog|cat|perr\w*|gat\w*))\b/g,
   /\b(?:gonna|going\s+to|could|will|might|about\s+to|i'?ll)\s+die\s+(?:of|from)\s+(?:boredom|embarrass\w*|laugh\w*|hunger|shame|the\s+heat|heat|curiosity|suspense|cuteness)\b/g,
   /\b(?:ahog\w*|drowning)\s+(?:en|in)\s+(?:deudas|debt|papeles|paperwork|trabajo|work|tareas|homework|problemas|pendientes|bills)\b/g,
   /\b(?:se\s+(?:me|le|te)\s+)?(?:cae|cayo|caia)\s+la\s+cara\s+de\s+(?:verguenza|pena)\b/g,
