@@ -176,3 +176,21 @@ export function splitCorpus(items: readonly LabelledUtterance[], every = HELD_OU
   }
   return { train, heldOut };
 }
+
+/**
+ * The urgent set split the same way as the corpora: within each language and label
+ * (urgent/routine), item number k (1-based) is held out when k is a multiple of `every`.
+ * The detector's nurse-line threshold is chosen on the held-out part, never on a blind set.
+ */
+export function splitUrgentSet(items: readonly UrgentSetItem[], every = HELD_OUT_EVERY): { train: UrgentSetItem[]; heldOut: UrgentSetItem[] } {
+  const seen = new Map<string, number>();
+  const train: UrgentSetItem[] = [];
+  const heldOut: UrgentSetItem[] = [];
+  for (const item of items) {
+    const key = `${item.language}:${item.urgent}`;
+    const k = (seen.get(key) ?? 0) + 1;
+    seen.set(key, k);
+    (k % every === 0 ? heldOut : train).push(item);
+  }
+  return { train, heldOut };
+}

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Language } from '@carethread/core';
-import { CORPUS_LANGUAGES, loadBlind, loadCorpora, loadUrgentBlind, splitCorpus, type LabelledUtterance, type UrgentBlindItem } from './corpus.ts';
+import { CORPUS_LANGUAGES, loadBlind, loadCorpora, loadUrgentBlind, loadUrgentSet, splitCorpus, splitUrgentSet, type LabelledUtterance, type UrgentBlindItem } from './corpus.ts';
 import { INTENTS, type Intent } from './intents.ts';
 import { createUnderstanding, defaultUrgentExamples, DETECTOR_NURSE, type UnderstandingEngine } from './understand.ts';
+import { UrgentDetector, type UrgentExample } from './urgent-model.ts';
 
 /**
  * `carethread nlu eval`: train on the training split, classify the held-out split through
@@ -244,4 +245,53 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvalRepor
     ...(urgent_blind ? { urgent_blind } : {}),
     median_classify_ms: sorted.length ? round(sorted[Math.floor(sorted.length / 2)]!, 3) : 0,
   };
+}
+
+export interface UrgentCalibration {
+  /** Held-out part of corpus/urgent.json, scored at the shipped threshold (DETECTOR_NURSE). */
+  held_out: Partial<Record<Language, UrgentReport>>;
+  /** The detector alone on the held-out part, per threshold: what choosing another would cost. */
+  thresholds: Array<{ threshold: number } & Partial<Record<Language, { detector_recall: number; raised_recall: number; routine_flagged: number }>>>;
+}
+
+/**
+ * Calibrates the detector's nurse-line threshold on our own material: the engine learns from
+ * the corpora's training split and the training part of corpus/urgent.json, and is scored on
+ * the urgent set's held-out part (splitUrgentSet). Blind sets are not read.
+ */
+export async function calibrateUrgent(thresholds: readonly number[] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]): Promise<UrgentCalibration> {
+  const { train: corpusTrain } = splitCorpus(loadCorpora());
+  const { train, heldOut } = splitUrgentSet(loadUrgentSet());
+  const urgentExamples: UrgentExample[] = defaultUrgentExamples(corpusTrain, train);
+  const engine = await createUnderstanding({ examples: corpusTrain, urgentExamples, warm: false });
+  const items: UrgentBlindItem[] = heldOut.map((u) => ({ language: u.language, label: u.urgent ? 'urgent' : 'routine', category: u.category ?? u.why ?? 'routine', text: u.text }));
+  const held_out = await scoreUrgent(engine, items);
+  // The same detector the engine trained (training is deterministic), read on every item,
+  // including those a rule already raised, so its own recall shows.
+  const detector = new UrgentDetector();
+  detector.train(urgentExamples);
+  const rows: Array<{ item: UrgentBlindItem; other: boolean; detector: number }> = [];
+  for (const item of items) {
+    const c = await engine.classify(item.text);
+    // Raised whatever the threshold: a rule, or the intent model's nurse-line signal.
+    const other = c.urgent.urgent || (c.urgent.nurseReview === true && c.urgent.source === 'model');
+    rows.push({ item, other, detector: c.urgent.suppressed?.length ? 0 : detector.probability(item.text) });
+  }
+  const table: UrgentCalibration['thresholds'] = thresholds.map((threshold) => {
+    const entry: UrgentCalibration['thresholds'][number] = { threshold };
+    for (const language of CORPUS_LANGUAGES) {
+      const mine = rows.filter((r) => r.item.language === language);
+      const urgent = mine.filter((r) => r.item.label === 'urgent');
+      const routine = mine.filter((r) => r.item.label === 'routine');
+      if (!mine.length) continue;
+      const share = (xs: typeof rows, f: (r: (typeof rows)[number]) => boolean) => (xs.length ? round(xs.filter(f).length / xs.length) : 0);
+      entry[language] = {
+        detector_recall: share(urgent, (r) => r.detector >= threshold),
+        raised_recall: share(urgent, (r) => r.other || r.detector >= threshold),
+        routine_flagged: share(routine, (r) => r.other || r.detector >= threshold),
+      };
+    }
+    return entry;
+  });
+  return { held_out, thresholds: table };
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FactName, Language, RequestType } from '@carethread/core';
 import { HybridIntentClassifier, MIN_CONFIDENCE, type IntentClassification, type IntentClassifier, type IntentScore } from './classifier.ts';
-import { loadCorpora, loadUrgentSet, type LabelledUtterance } from './corpus.ts';
+import { loadCorpora, loadUrgentSet, type LabelledUtterance, type UrgentSetItem } from './corpus.ts';
 import { extractEntities, type Entity, type NamedThing } from './entities/index.ts';
 import { findDateTimes } from './entities/datetime.ts';
 import { safeTimeZone } from './entities/time-zone.ts';
@@ -47,7 +47,7 @@ export interface UrgentResult {
   /** The urgent detector's probability (0..1), for audit and evaluation. */
   detector?: number;
   /** Symptoms mentioned but negated or in the past ("no chest pain", "stroke in 2019"). */
-  suppressed?: Array<{ category: UrgentCategory; text: string; reason: 'negated' | 'historical' }>;
+  suppressed?: Array<{ category: UrgentCategory; text: string; reason: 'negated' | 'historical' | 'not_a_symptom' }>;
 }
 
 export interface Classification {
@@ -105,13 +105,21 @@ const MODEL_URGENT_CONFIDENCE = 0.6;
  * negation ("estoy embarazada y no me duele la cabeza"), so it asks a nurse instead. Recall
  * comes first: a nurse reading a routine message costs minutes, a missed emergency much more.
  */
-export const DETECTOR_NURSE = 0.25;
+export const DETECTOR_NURSE = 0.3;
+
+/**
+ * How much more a routine look-alike of corpus/urgent.json counts than an ordinary corpus
+ * utterance when the detector learns: they are the hard negatives ("my son has lice", "me
+ * muero de risa") that the words alone confuse with an emergency. Chosen with the threshold
+ * on the urgent set's held-out part (calibrateUrgent).
+ */
+export const LOOKALIKE_WEIGHT = 6;
 
 /** The detector's default training material: every corpus utterance and the urgent set. */
-export function defaultUrgentExamples(corpora: readonly LabelledUtterance[]): UrgentExample[] {
+export function defaultUrgentExamples(corpora: readonly LabelledUtterance[], urgentSet: readonly UrgentSetItem[] = loadUrgentSet()): UrgentExample[] {
   return [
     ...corpora.map((u) => ({ text: u.text, language: u.language, urgent: u.intent === 'urgent_symptoms' })),
-    ...loadUrgentSet().map((u) => ({ text: u.text, language: u.language, urgent: u.urgent })),
+    ...urgentSet.map((u) => ({ text: u.text, language: u.language, urgent: u.urgent, ...(u.urgent ? {} : { weight: LOOKALIKE_WEIGHT }) })),
   ];
 }
 

@@ -44,57 +44,57 @@ export interface CatalogueEntry {
 export const URGENT_CATALOGUE: Readonly<Record<UrgentCategory, CatalogueEntry>> = {
   cardiac: {
     guidance: 'emergency',
-    covers: 'chest pain, pressure or tightness; pain spreading to the arm, jaw or back; a racing heart with fainting; "heart attack"',
+    covers: 'chest pain, pressure or tightness ("an elephant on my chest", "clutching his chest", "me duele el corazón"); pain spreading to the arm, jaw or back; a chest ache with a cold sweat or grey colour; a racing heart with fainting; "heart attack" (heartburn alone is routine)',
     source: 'NHS "call 999": chest pain; AHA heart attack warning signs',
   },
   stroke: {
     guidance: 'emergency',
-    covers: 'face drooping, arm or leg weakness, slurred or muddled speech, sudden loss of vision or balance, the worst headache of one’s life',
+    covers: 'face or smile drooping, a weak or floppy arm or leg, slurred, garbled or "funny" speech, sudden loss of vision, double vision or balance, sudden confusion, the worst headache of one’s life',
     source: 'BE-FAST (Balance, Eyes, Face, Arm, Speech, Time); NHS "call 999": signs of a stroke',
   },
   respiratory: {
     guidance: 'emergency',
-    covers: 'cannot breathe or finish a sentence, choking, lips or face turning blue, an asthma attack the inhaler does not help',
+    covers: 'cannot breathe or finish a sentence, air that will not go in, ribs sucking in or grunting, choking, lips or face turning blue, an asthma attack the inhaler does not help',
     source: 'NHS "call 999": severe difficulty breathing, choking',
   },
   bleeding: {
     guidance: 'emergency',
-    covers: 'bleeding that will not stop, spurts or soaks through dressings; vomiting or coughing up blood',
+    covers: 'bleeding that will not stop, spurts, soaks through dressings or is everywhere; vomiting or coughing up blood or "coffee grounds"; a nosebleed that will not stop (gums that bleed on brushing are routine)',
     source: 'NHS "call 999": heavy bleeding that will not stop',
   },
   mental_health: {
     guidance: 'crisis_line',
-    covers: 'suicidal thoughts with a plan or intent, self-harm, pills in hand, threats to others',
+    covers: 'suicidal thoughts with a plan or intent, told first hand or by someone else ("dice que se va a matar"), self-harm in progress, a goodbye note, pills in hand, threats to others',
     source: '988 Suicide & Crisis Lifeline; NHS "call 999": a suicide attempt',
   },
   poisoning: {
     guidance: 'poison_control',
-    covers: 'a child who swallowed medicine, batteries, magnets or household products; overdose; chemicals; carbon monoxide',
+    covers: 'a child who swallowed medicine, batteries, magnets or household products; overdose ("the whole bottle", tens of pills); a double dose taken by mistake; chemicals and fuels; a carbon monoxide alarm going off or CO symptoms',
     source: 'Poison Control (1-800-222-1222): ingestions by children and overdoses',
   },
   allergic: {
     guidance: 'emergency',
-    covers: 'swelling of the lips, tongue or throat, trouble swallowing or breathing after a food, sting or medicine; anaphylaxis',
+    covers: 'swelling of the lips, tongue or throat, a tight throat, hives with vomiting or wheeze, trouble swallowing or breathing after a food, sting or medicine; an adrenaline auto-injector used (a refill is routine); anaphylaxis',
     source: 'NHS "call 999": severe allergic reaction (anaphylaxis)',
   },
   unresponsive: {
     guidance: 'emergency',
-    covers: 'collapsed, unconscious, cannot be woken, fainted and not coming round, no pulse',
+    covers: 'collapsed, unconscious ("se quedó privado"), cannot be woken, floppy, found on the floor not responding, fainted and not coming round, no pulse',
     source: 'NHS "call 999": someone unconscious or not breathing normally',
   },
   seizure: {
     guidance: 'emergency',
-    covers: 'a fit or convulsions, a first seizure, one lasting over 5 minutes or one after another',
+    covers: 'a fit or convulsions, named or described (foam at the mouth, eyes rolled back, stiff and shaking), a first seizure, one lasting over 5 minutes or one after another',
     source: 'NHS "call 999": seizure (fit) lasting 5 minutes or more, first seizure',
   },
   obstetric: {
     guidance: 'emergency',
-    covers: 'bleeding in pregnancy, signs of pre-eclampsia, the baby moving less, waters breaking early, miscarriage',
+    covers: 'bleeding in pregnancy (however the pregnancy is named: "estoy de 8 semanas", "en estado"), signs of pre-eclampsia, the baby moving less, waters breaking early, miscarriage',
     source: 'ACOG and NHS pregnancy warning signs',
   },
   trauma: {
     guidance: 'emergency',
-    covers: 'a head injury or fall followed by vomiting, confusion or drowsiness; a crash; stab and gunshot wounds; bone through the skin',
+    covers: 'a head injury or fall followed by vomiting, confusion or drowsiness; a fall from a height with a serious sign; a crash; stab and gunshot wounds; bone through the skin',
     source: 'NHS "call 999": serious head injury, major trauma',
   },
   infant_fever: {
@@ -114,12 +114,12 @@ export const URGENT_CATALOGUE: Readonly<Record<UrgentCategory, CatalogueEntry>> 
   },
   burns: {
     guidance: 'emergency',
-    covers: 'large or deep burns, burns on a child or on the face, hands or genitals, boiling water or oil over an area, chemical and electrical burns',
+    covers: 'large or deep burns, burns on a child or on the face, hands or genitals, boiling water or oil over an area, chemical, fuel and electrical burns, huge blisters, skin white, charred or coming off',
     source: 'NHS and American Burn Association: when a burn needs emergency care',
   },
   meningitis: {
     guidance: 'emergency',
-    covers: 'fever with a stiff neck, a rash that does not fade under a glass, severe headache with dislike of light',
+    covers: 'fever with a stiff neck (or a chin that will not touch the chest), fever with a purple rash, a rash that does not fade under a glass, severe headache with dislike of light',
     source: 'NHS and Meningitis Research Foundation warning signs, the glass test',
   },
 };

@@ -14,23 +14,41 @@ export interface UrgentExample {
   text: string;
   language: Language;
   urgent: boolean;
+  /** How many times the example counts in training (default 1; urgent ones also get urgentWeight). */
+  weight?: number;
 }
 
 type Label = 'urgent' | 'routine';
 
+export interface UrgentDetectorOptions {
+  /** How many times each urgent example is shown per epoch (default 3). */
+  urgentWeight?: number;
+  /** Character 3-grams as features (default true). */
+  charGrams?: boolean;
+  epochs?: number;
+}
+
 export class UrgentDetector {
   private model: LinearIntentModel<Label> | null = null;
+
+  constructor(private readonly options: UrgentDetectorOptions = {}) {}
 
   /** Deterministic: the same examples give the same model. */
   train(examples: readonly UrgentExample[]): void {
     const speller = new Speller(examples.map((e) => e.text));
-    const model = new LinearIntentModel<Label>((text) => wordFeatures(text, speller).out, { epochs: 25 });
+    const charGrams = this.options.charGrams ?? true;
+    const features = (text: string) => {
+      const out = wordFeatures(text, speller).out;
+      return charGrams ? out : out.filter((f) => !f.startsWith('c:'));
+    };
+    const model = new LinearIntentModel<Label>(features, { epochs: this.options.epochs ?? 25 });
     // Urgent examples are the rarer class and the one whose misses matter: weigh them up.
+    const weight = Math.max(1, Math.round(this.options.urgentWeight ?? 3));
     const rows: Array<{ text: string; label: Label }> = [];
     for (const e of examples) {
       const row = { text: e.text, label: e.urgent ? ('urgent' as const) : ('routine' as const) };
-      rows.push(row);
-      if (e.urgent) rows.push(row, row);
+      const times = Math.max(1, Math.round(e.weight ?? 1)) * (e.urgent ? weight : 1);
+      for (let i = 0; i < times; i++) rows.push(row);
     }
     model.train(rows);
     this.model = model;

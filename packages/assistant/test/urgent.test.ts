@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assessUrgency, createUnderstanding, URGENT_CATALOGUE, URGENT_CATEGORIES, URGENT_GUIDANCE, UrgentDetector, type UnderstandingEngine, type UrgentCategory } from '../src/index.ts';
+import { assessUrgency, calibrateUrgent, createUnderstanding, DETECTOR_NURSE, loadUrgentSet, splitUrgentSet, URGENT_CATALOGUE, URGENT_CATEGORIES, URGENT_GUIDANCE, UrgentDetector, type UnderstandingEngine, type UrgentCategory } from '../src/index.ts';
 
 interface UrgentSet {
   positives: Array<{ language: string; category: UrgentCategory; text: string }>;
@@ -72,6 +72,20 @@ describe('assessUrgency', () => {
     expect(assessUrgency('no sé si es dolor de pecho o acidez').urgent).toBe(true);
   });
 
+  it('reads inability as a symptom, not a negation ("no puede", "sin poder")', () => {
+    expect(assessUrgency('mi abuelito no puede hablar y tiene la cara chueca')).toMatchObject({ urgent: true, category: 'stroke' });
+    expect(assessUrgency('amaneció sin poder hablar y con el brazo flojo')).toMatchObject({ urgent: true, category: 'stroke' });
+    expect(assessUrgency('no se ha desmayado ni está confundido').urgent).toBe(false);
+  });
+
+  it('records treatments, services and idioms as not a symptom, so the models stay quiet too', () => {
+    for (const text of ['I need the forms for my seizure clinic', 'I almost had a heart attack when I saw the price', 'me estoy ahogando en deudas']) {
+      const r = assessUrgency(text);
+      expect(r.urgent, text).toBe(false);
+      expect(r.suppressed?.map((s) => s.suppressed), text).toContain('not_a_symptom');
+    }
+  });
+
   it('reads accents, capitals and curly apostrophes alike', () => {
     expect(assessUrgency('TENGO DOLOR DE PÉCHO').urgent).toBe(true);
     expect(assessUrgency('I can’t breathe').urgent).toBe(true);
@@ -132,7 +146,7 @@ describe('the second detector', () => {
     const r = await taught.classify('help, my zorblax is glowing');
     expect(assessUrgency('help, my zorblax is glowing').urgent).toBe(false);
     expect(r.urgent).toMatchObject({ urgent: false, nurseReview: true, guidance: 'nurse_line' });
-    expect(r.urgent.detector).toBeGreaterThanOrEqual(0.25);
+    expect(r.urgent.detector).toBeGreaterThanOrEqual(DETECTOR_NURSE);
     expect((await taught.classify('I need to book a check-up')).urgent.nurseReview).toBeUndefined();
   });
 
@@ -154,4 +168,28 @@ describe('the second detector', () => {
     expect(a.probability('my chest hurts')).toBe(b.probability('my chest hurts'));
     expect(a.probability('my chest hurts')).toBeGreaterThan(a.probability('book a visit please'));
   });
+});
+
+describe('the nurse-line threshold, calibrated on our own held-out material (never a blind set)', () => {
+  it('holds out every fifth item of each language and label, the same way every time', () => {
+    const items = loadUrgentSet();
+    const { train, heldOut } = splitUrgentSet(items);
+    expect(train.length + heldOut.length).toBe(items.length);
+    for (const language of ['en', 'es'] as const) {
+      for (const urgent of [true, false]) {
+        const all = items.filter((i) => i.language === language && i.urgent === urgent);
+        expect(heldOut.filter((i) => i.language === language && i.urgent === urgent)).toEqual(all.filter((_, k) => (k + 1) % 5 === 0));
+      }
+    }
+  });
+
+  it('raises every held-out emergency and at most 1 in 10 held-out routine look-alikes, per language', async () => {
+    const r = await calibrateUrgent([DETECTOR_NURSE]);
+    for (const language of ['en', 'es'] as const) {
+      const report = r.held_out[language]!;
+      console.log(`urgent held-out dev ${language}: ${(report.recall * 100).toFixed(1)} % of ${report.urgent_n} emergencies raised, detector alone ${((r.thresholds[0]![language]?.detector_recall ?? 0) * 100).toFixed(1)} %; ${(report.routine_flagged * 100).toFixed(1)} % of ${report.routine_n} look-alikes raised`);
+      expect(report.recall, language).toBe(1);
+      expect(report.routine_flagged, language).toBeLessThanOrEqual(0.1);
+    }
+  }, 300_000);
 });
