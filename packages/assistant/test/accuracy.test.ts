@@ -43,12 +43,15 @@ describe('held-out accuracy', () => {
  * when the set was first scored (the measurement and the interval are in
  * docs/assistant-nlu.md): a drop below it is more than the noise of a set this size.
  */
-// Scored 2026-12-07: intents 90.8 % en (n 328) / 93.9 % es (n 330); urgent raised 98.2 % en
-// (n 272) / 93.5 % es (n 279); routine look-alikes raised 18.5 % / 19.1 % (n 162 each).
+// Scored 2026-12-07: intents 90.8 % en (n 328) / 93.9 % es (n 330).
+// Urgent triage, second blind set (urgent-2026-12-07b, written after the first set's figures
+// were read into nothing but totals), scored once on 2026-12-08: urgent raised 93.1 % en
+// (255 of 274) / 90.5 % es (249 of 275); routine look-alikes raised 7.1 % en (13 of 183) /
+// 6.6 % es (12 of 182).
 const BLIND_FLOOR = { en: 0.872, es: 0.908 } as const;
-const URGENT_RECALL_FLOOR = { en: 0.958, es: 0.9 } as const;
+const URGENT_RECALL_FLOOR = { en: 0.894, es: 0.865 } as const;
 /** Routine look-alikes raised: the ceiling is the upper end of the measured figure's interval. */
-const URGENT_ROUTINE_CEILING = { en: 0.252, es: 0.258 } as const;
+const URGENT_ROUTINE_CEILING = { en: 0.118, es: 0.112 } as const;
 
 describe('accuracy on text never trained on', () => {
   it.each(['en', 'es'] as const)('intent blind set, %s, stays at or above its floor', (language) => {
