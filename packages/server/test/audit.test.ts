@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
@@ -404,6 +404,17 @@ describe('retention', () => {
 });
 
 describe('search and export', () => {
+  // Each test finds a trail to search whatever ran before it: two reads of the patient's record
+  // besides the channel write, and a sign-in token issued (a permission change).
+  let agentToken: string;
+  beforeEach(async () => {
+    expect((await h.get(`/api/v1/patients/${patientId}`)).status).toBe(200);
+    expect((await h.get(`/api/v1/cases/${caseId}/context`)).status).toBe(200);
+    const staff = (await h.get('/api/v1/staff')).body as Array<{ id: string; role: string }>;
+    const agent = staff.find((s) => s.role === 'agent')!;
+    agentToken = (await h.post(`/api/v1/staff/${agent.id}/tokens`, {})).body.token as string;
+  });
+
   it('admins search by patient, action and time, page by cursor; others get 403', async () => {
     const page1 = await h.get(`/api/v1/audit?patientId=${patientId}&limit=2`);
     expect(page1.status).toBe(200);
@@ -423,11 +434,8 @@ describe('search and export', () => {
     expect((await h.get('/api/v1/audit?cursor=bogus')).status).toBe(400);
     expect((await h.get('/api/v1/audit?patientId=123')).status).toBe(400);
 
-    const staff = (await h.get('/api/v1/staff')).body as Array<{ id: string; role: string }>;
-    const agent = staff.find((s) => s.role === 'agent')!;
-    const token = (await h.post(`/api/v1/staff/${agent.id}/tokens`, {})).body.token as string;
-    expect((await as(token, 'GET', '/api/v1/audit')).status).toBe(403);
-    expect((await as(token, 'GET', '/api/v1/audit/export?format=fhir')).status).toBe(403);
+    expect((await as(agentToken, 'GET', '/api/v1/audit')).status).toBe(403);
+    expect((await as(agentToken, 'GET', '/api/v1/audit/export?format=fhir')).status).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/audit' })).statusCode).toBe(401);
   });
 
@@ -445,6 +453,8 @@ describe('search and export', () => {
   });
 
   it('exports FHIR R4 AuditEvent resources with standard codes', async () => {
+    // A refused request about the patient: its AuditEvent must say the request failed.
+    expect((await as(h.token, 'GET', `/api/v1/patients/${patientId}/timeline?kinds=fax`)).status).toBe(400);
     const res = await as(h.token, 'GET', `/api/v1/audit/export?format=fhir&patientId=${patientId}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+json');
@@ -467,7 +477,8 @@ describe('search and export', () => {
     expect(read.agent[0]).toMatchObject({ requestor: true, who: { identifier: { system: 'urn:carethread:api-token' } }, network: { type: '2' } });
     const system = events.find((e) => !e.agent[0]!.requestor)!;
     expect(system.action).toBe('C');
-    const failed = events.find((e) => e.outcomeDesc === 'HTTP 400' || e.outcomeDesc === 'HTTP 404');
-    if (failed) expect(failed.outcome).toBe('4');
+    const failed = events.find((e) => e.outcomeDesc === 'HTTP 400');
+    expect(failed, 'the refused request').toBeDefined();
+    expect(failed!.outcome).toBe('4');
   });
 });

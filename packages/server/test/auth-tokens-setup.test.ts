@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { clock, codeFor, cookieFrom, staffWithPassword } from './helpers/auth.ts';
 import { createSetupCode, needsAdminSetup } from '../src/auth/setup.ts';
+import { seedOrganization } from '../src/index.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -76,6 +77,16 @@ describe('scoped integration tokens', () => {
 });
 
 describe('first-run administrator set-up', () => {
+  // Set-up happens once per organisation: every test sets up an organisation of its own, with no
+  // administrator yet, reached through the same app.
+  let org: Harness;
+  let orgs = 0;
+  beforeEach(async () => {
+    const n = ++orgs;
+    const { organizationId } = await h.database.db.transaction((tx) => seedOrganization(tx, { slug: `first-run-${n}`, name: `First Run Clinic ${n}`, patients: 0 }));
+    org = { ...h, organizationId };
+  });
+
   it('serves an accessible bilingual page that keeps the code out of requests', async () => {
     const en = await h.app.inject({ method: 'GET', url: '/setup' });
     expect(en.statusCode).toBe(200);
@@ -89,9 +100,9 @@ describe('first-run administrator set-up', () => {
   });
 
   it('creates the first administrator with a one-time code, then enrols TOTP', async () => {
-    const time = clock(h);
-    expect(await needsAdminSetup(h.database.db, h.organizationId)).toBe(true);
-    const code = await createSetupCode(h.database.db, h.organizationId, time.now());
+    const time = clock(org);
+    expect(await needsAdminSetup(h.database.db, org.organizationId)).toBe(true);
+    const code = await createSetupCode(h.database.db, org.organizationId, time.now());
     const body = { code, name: 'Dana Admin', email: 'dana.admin@example.org', password: 'a long enough password' };
     const weak = await h.app.inject({ method: 'POST', url: '/api/v1/auth/setup', payload: { ...body, password: 'short' } });
     expect(weak.statusCode).toBe(422);
@@ -108,27 +119,28 @@ describe('first-run administrator set-up', () => {
     expect(confirmed.statusCode).toBe(200);
     const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers });
     expect(me.json()).toMatchObject({ role: 'admin', staff: { name: 'Dana Admin', email: 'dana.admin@example.org' } });
-    expect(await needsAdminSetup(h.database.db, h.organizationId)).toBe(false);
+    expect(await needsAdminSetup(h.database.db, org.organizationId)).toBe(false);
     // The code is spent.
     const reuse = await h.app.inject({ method: 'POST', url: '/api/v1/auth/setup', payload: { ...body, email: 'other@example.org' } });
     expect(reuse.statusCode).toBe(403);
   });
 
   it('refuses an expired or superseded code, and a second set-up once an admin exists', async () => {
-    const time = clock(h);
-    const old = await createSetupCode(h.database.db, h.organizationId, time.now());
-    const fresh = await createSetupCode(h.database.db, h.organizationId, time.now());
+    const time = clock(org);
+    const old = await createSetupCode(h.database.db, org.organizationId, time.now());
+    const fresh = await createSetupCode(h.database.db, org.organizationId, time.now());
     const body = { name: 'X', email: 'x.admin@example.org', password: 'a long enough password' };
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/setup', payload: { ...body, code: old } })).statusCode).toBe(403);
-    // An administrator exists already (previous test): 409, nothing created.
+    // Once an administrator exists: 409, nothing created.
+    await staffWithPassword(org, 'admin', 'first.admin@example.org', 'another long password');
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/setup', payload: { ...body, code: fresh } })).statusCode).toBe(409);
-    const later = await createSetupCode(h.database.db, h.organizationId, time.now());
+    const later = await createSetupCode(h.database.db, org.organizationId, time.now());
     time.advance(24 * 3_600_000);
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/auth/setup', payload: { ...body, code: later } })).statusCode).toBe(403);
   });
 
   it('an existing admin with a password means no set-up is needed', async () => {
-    await staffWithPassword(h, 'admin', 'second.admin@example.org', 'another long password');
-    expect(await needsAdminSetup(h.database.db, h.organizationId)).toBe(false);
+    await staffWithPassword(org, 'admin', 'second.admin@example.org', 'another long password');
+    expect(await needsAdminSetup(h.database.db, org.organizationId)).toBe(false);
   });
 });

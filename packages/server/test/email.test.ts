@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -207,6 +207,49 @@ async function lastSunk(): Promise<ParsedMail> {
   return simpleParser(sink.received[sink.received.length - 1]!.raw);
 }
 
+/**
+ * Ana writes in about a refill: a case of this test's own (a fresh sender and Message-ID), so
+ * no test continues the case another test opened.
+ */
+let anaCases = 0;
+async function anaWritesIn(): Promise<{ caseId: string; address: string; messageId: string }> {
+  const n = ++anaCases;
+  const address = `ana.example.${n}@example.org`;
+  const messageId = `<first-${n}@example.org>`;
+  const info = await send({
+    from: `"Ana Example" <${address}>`,
+    to: `care@${domain}`,
+    subject: 'Prescription refill',
+    messageId,
+    text: [
+      'Hello, I need a refill of my lisinopril please.',
+      '',
+      'Thanks,',
+      'Ana',
+      '-- ',
+      'Ana Example',
+      '',
+      'On Mon, Nov 2, 2026 at 9:00 AM Billing <billing@example.com> wrote:',
+      '> Your invoice 123 is due, please pay your bill.',
+    ].join('\n'),
+  });
+  expect(info.accepted).toEqual([`care@${domain}`]);
+  const msg = await messageByRef(messageId);
+  expect(msg?.caseId).toBeTruthy();
+  return { caseId: msg!.caseId!, address, messageId };
+}
+
+/** An agent's reply on the case, sent to the relay by the outbox worker: its Message-ID. */
+async function replySentByWorker(caseId: string, text: string): Promise<string> {
+  const reply = await replyOnCase(h.services, h.organizationId, caseId, { text, actor: 'agent' });
+  const worker = startOutboxWorker(h.services, [transport], { autoStart: false });
+  while ((await worker.runOnce()) > 0);
+  await worker.stop();
+  const [row] = await h.database.db.select().from(outbox).where(eq(outbox.id, reply.outboxId!));
+  expect(row!.status).toBe('sent');
+  return row!.providerRef!;
+}
+
 beforeAll(async () => {
   h = await createHarness({ patients: 20 });
   domain = (await endpointsOf(h.database.db, h.organizationId, 'email'))[0]!.address;
@@ -246,39 +289,19 @@ afterAll(async () => {
 });
 
 describe('inbound SMTP', () => {
-  let caseId: string;
-  let sentMessageId: string;
-
   it('opens a case from a new message and keeps only the new text', async () => {
-    const info = await send({
-      from: '"Ana Example" <ana.example@example.org>',
-      to: `care@${domain}`,
-      subject: 'Prescription refill',
-      messageId: '<first-1@example.org>',
-      text: [
-        'Hello, I need a refill of my lisinopril please.',
-        '',
-        'Thanks,',
-        'Ana',
-        '-- ',
-        'Ana Example',
-        '',
-        'On Mon, Nov 2, 2026 at 9:00 AM Billing <billing@example.com> wrote:',
-        '> Your invoice 123 is due, please pay your bill.',
-      ].join('\n'),
-    });
-    expect(info.accepted).toEqual([`care@${domain}`]);
-    const msg = await messageByRef('<first-1@example.org>');
+    const ana = await anaWritesIn();
+    const msg = await messageByRef(ana.messageId);
     expect(msg).toBeTruthy();
     expect(msg!.body).toBe('Hello, I need a refill of my lisinopril please.\n\nThanks,\nAna');
     expect(msg!.subject).toBe('Prescription refill');
     expect(msg!.channel).toBe('email');
     const [caseRow] = await h.database.db.select().from(cases).where(eq(cases.id, msg!.caseId!));
     expect(caseRow!.requestType).toBe('prescription');
-    caseId = caseRow!.id;
   });
 
   it('sends the reply through the relay with threading headers, Reply-To token and intact Spanish', async () => {
+    const { caseId, address, messageId } = await anaWritesIn();
     const reply = await replyOnCase(h.services, h.organizationId, caseId, {
       text: 'Hola Ana: su receta está lista en la farmacia. ¿Algo más? Señal, niño, acción.',
       actor: 'agent',
@@ -295,11 +318,11 @@ describe('inbound SMTP', () => {
     expect(mail.messageId).toBe(result.providerRef);
     expect(mail.from!.value[0]).toMatchObject({ address: `care@${domain}`, name: 'Riverside Health (demo)' });
     expect(mail.replyTo!.value[0]!.address).toBe(`reply+${caseRow!.replyToken}@${domain}`);
-    expect(mail.inReplyTo).toBe('<first-1@example.org>');
-    expect(([] as string[]).concat(mail.references ?? [])).toContain('<first-1@example.org>');
+    expect(mail.inReplyTo).toBe(messageId);
+    expect(([] as string[]).concat(mail.references ?? [])).toContain(messageId);
     expect(mail.subject).toBe('Re: Prescription refill');
     expect(mail.text!.trim()).toBe('Hola Ana: su receta está lista en la farmacia. ¿Algo más? Señal, niño, acción.');
-    expect(sink.received.at(-1)!.rcpt).toEqual(['ana.example@example.org']);
+    expect(sink.received.at(-1)!.rcpt).toEqual([address]);
 
     // A retry is the same message to the receiving server.
     const again = await transport.send(item);
@@ -308,14 +331,8 @@ describe('inbound SMTP', () => {
   });
 
   it('delivers through the outbox worker, and a reply quoting our Message-ID lands on the same case', async () => {
-    const reply = await replyOnCase(h.services, h.organizationId, caseId, { text: 'Do you also need a refill of your inhaler?', actor: 'agent' });
-    const worker = startOutboxWorker(h.services, [transport], { autoStart: false });
-    // The row sent directly above is still pending and goes first: one row per interaction per pass.
-    while ((await worker.runOnce()) > 0);
-    await worker.stop();
-    const [row] = await h.database.db.select().from(outbox).where(eq(outbox.id, reply.outboxId!));
-    expect(row!.status).toBe('sent');
-    sentMessageId = row!.providerRef!;
+    const { caseId, messageId } = await anaWritesIn();
+    const sentMessageId = await replySentByWorker(caseId, 'Do you also need a refill of your inhaler?');
     expect((await lastSunk()).messageId).toBe(sentMessageId);
 
     // The patient answers from another address, to the plain address, keeping only References.
@@ -325,7 +342,7 @@ describe('inbound SMTP', () => {
       subject: 'Re: Prescription refill',
       messageId: '<answer-2@example.com>',
       inReplyTo: sentMessageId,
-      references: ['<first-1@example.org>', sentMessageId],
+      references: [messageId, sentMessageId],
       text: `No thanks, just the lisinopril.\n\nOn Tue, Nov 3, 2026 Riverside Health <care@${domain}> wrote:\n> Do you also need a refill of your inhaler?`,
     });
     const msg = await messageByRef('<answer-2@example.com>');
@@ -335,6 +352,7 @@ describe('inbound SMTP', () => {
   });
 
   it('threads a mail to reply+<token>@ onto that case; a plain new mail opens another', async () => {
+    const { caseId } = await anaWritesIn();
     const [caseRow] = await h.database.db.select().from(cases).where(eq(cases.id, caseId));
     await send({
       from: 'carer.of.ana@example.net',
@@ -353,6 +371,8 @@ describe('inbound SMTP', () => {
   });
 
   it('a bounce of our mail opens no case and settles the outbox row as dead', async () => {
+    const { caseId, address, messageId } = await anaWritesIn();
+    const sentMessageId = await replySentByWorker(caseId, 'Your refill is ready.');
     const casesBefore = await countCases();
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.net>',
@@ -373,7 +393,7 @@ describe('inbound SMTP', () => {
       '',
       'Reporting-MTA: dns; mx.example.net',
       '',
-      'Final-Recipient: rfc822; ana.example@example.org',
+      `Final-Recipient: rfc822; ${address}`,
       'Action: failed',
       'Status: 5.1.1',
       '',
@@ -381,7 +401,7 @@ describe('inbound SMTP', () => {
       'Content-Type: text/rfc822-headers',
       '',
       `From: Riverside Health <care@${domain}>`,
-      'References: <first-1@example.org>',
+      `References: ${messageId}`,
       `Message-ID: ${sentMessageId}`,
       'Subject: Re: Prescription refill',
       '',
@@ -402,6 +422,9 @@ describe('inbound SMTP', () => {
   });
 
   it('out-of-office replies open no case and are only recorded', async () => {
+    const autoReplies = async () =>
+      (await h.database.db.select().from(events).where(and(eq(events.organizationId, h.organizationId), eq(events.kind, 'delivery_status')))).filter((e) => e.data.status === 'auto_reply').length;
+    const autoRepliesBefore = await autoReplies();
     const casesBefore = await countCases();
     await send({
       from: 'busy.person@example.org',
@@ -421,8 +444,7 @@ describe('inbound SMTP', () => {
     expect(await countCases()).toBe(casesBefore);
     expect(await messageByRef('<ooo-6@example.org>')).toBeUndefined();
     expect(await messageByRef('<ooo-7@example.org>')).toBeUndefined();
-    const recorded = await h.database.db.select().from(events).where(and(eq(events.organizationId, h.organizationId), eq(events.kind, 'delivery_status')));
-    expect(recorded.filter((e) => e.data.status === 'auto_reply')).toHaveLength(2);
+    expect(await autoReplies()).toBe(autoRepliesBefore + 2);
   });
 
   it('refuses recipients at domains carethread does not serve', async () => {
@@ -523,8 +545,9 @@ describe('inbound SMTP', () => {
 describe('outbound failures', () => {
   let item: OutboundItem;
   beforeAll(async () => {
-    const [row] = await h.database.db.select().from(outbox).where(eq(outbox.channel, 'email')).limit(1);
-    item = await outboundItem(row!.id);
+    const { caseId } = await anaWritesIn();
+    const reply = await replyOnCase(h.services, h.organizationId, caseId, { text: 'Your refill is ready.', actor: 'agent' });
+    item = await outboundItem(reply.outboxId!);
   });
 
   it('a 5xx on RCPT is permanent', async () => {
@@ -556,6 +579,10 @@ describe('inbound webhook', () => {
   const post = (payload: string | object, headers: Record<string, string> = {}) =>
     h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 
+  // Every test but the first runs with the secret configured (the first removes it itself).
+  beforeEach(() => {
+    process.env.CARETHREAD_EMAIL_WEBHOOK_SECRET = secret;
+  });
   afterAll(() => {
     delete process.env.CARETHREAD_EMAIL_WEBHOOK_SECRET;
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
@@ -41,29 +41,44 @@ afterAll(async () => {
 });
 
 describe('chat then phone: one case, no repeated questions', () => {
+  // Every test plays the whole story again with a patient of its own, in a stretch of simulated
+  // time of its own (days before the other tests' instants), so the friction figures of the
+  // window around it count this story only, and each test passes alone and in any order.
+  let scenarios = 0;
+  let start: number;
+  const t = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+  let phone: string;
   let caseId: string;
   let patientId: string;
+  let call: { status: number; body: any };
 
-  it('joins the call to the chat case through a continuation code', async () => {
-    patientId = await register({ givenName: 'Maria', familyName: 'Lopez', birthDate: '1961-03-14', phone: '+1 (212) 555-0123', email: 'maria.lopez@example.org' });
-    const visitor = { kind: 'chat_visitor', value: 'visitor-abc' };
-    const first = await event({ channel: 'webchat', from: visitor, conversationRef: 'chat-1', text: 'Necesito renovar mi receta de lisinopril', occurredAt: at(0) });
+  beforeEach(async () => {
+    const n = ++scenarios;
+    start = T0 - n * 3 * 86_400_000;
+    const digits = `01${String(n).padStart(2, '0')}`;
+    phone = `+1332555${digits}`;
+    patientId = await register({ givenName: 'Maria', familyName: 'Lopez', birthDate: '1961-03-14', phone: `+1 (332) 555-${digits}`, email: `maria.lopez.${n}@example.org` });
+    const visitor = { kind: 'chat_visitor', value: `visitor-abc-${n}` };
+    const first = await event({ channel: 'webchat', from: visitor, conversationRef: `chat-${n}`, text: 'Necesito renovar mi receta de lisinopril', occurredAt: t(0) });
     expect(first.status).toBe(201);
     expect(first.body.caseId).toBeTruthy();
     expect(first.body.patientId).toBeNull();
     expect(first.body.requestType).toBe('prescription');
     caseId = first.body.caseId;
 
-    const second = await event({ channel: 'webchat', from: visitor, conversationRef: 'chat-1', text: 'Mi fecha de nacimiento es 14/03/1961', occurredAt: at(1) });
+    const second = await event({ channel: 'webchat', from: visitor, conversationRef: `chat-${n}`, text: 'Mi fecha de nacimiento es 14/03/1961', occurredAt: t(1) });
     expect(second.body.caseId).toBe(caseId);
     expect(second.body.facts).toContain('birthDate');
 
-    const offer = await h.post(`/api/v1/interactions/${first.body.interactionId}/continuations`, { channel: 'voice', at: at(2) });
+    const offer = await h.post(`/api/v1/interactions/${first.body.interactionId}/continuations`, { channel: 'voice', at: t(2) });
     expect(offer.status).toBe(201);
     expect(offer.body.code).toMatch(/^\d{8}$/);
     expect(offer.body.instructions).toContain(offer.body.code);
 
-    const call = await event({ channel: 'voice', from: { kind: 'phone', value: '+12125550123' }, conversationRef: 'CA1', kind: 'dtmf', dtmf: offer.body.code, occurredAt: at(5) });
+    call = await event({ channel: 'voice', from: { kind: 'phone', value: phone }, conversationRef: `CA1-${n}`, kind: 'dtmf', dtmf: offer.body.code, occurredAt: t(5) });
+  });
+
+  it('joins the call to the chat case through a continuation code', async () => {
     expect(call.status).toBe(201);
     expect(call.body.caseId).toBe(caseId);
     expect(call.body.joinedBy).toBe('continuation');
@@ -86,34 +101,36 @@ describe('chat then phone: one case, no repeated questions', () => {
     expect(card.body.patient.id).toBe(patientId);
     expect(card.body.case.channels.sort()).toEqual(['voice', 'webchat']);
 
-    const assistant = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'assistant', at: at(6) });
+    const assistant = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'assistant', at: t(6) });
     expect(assistant.status).toBe(409);
     expect(assistant.body.outcome).toBe('refused');
     expect(assistant.body.known.value).toBe('1961-03-14');
     expect(assistant.body.known.sourceChannel).toBe('webchat');
 
-    const look = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'agent', at: at(6) });
+    const look = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'agent', at: t(6) });
     expect(look.body.outcome).toBe('known');
     expect(await eventsOf(caseId, 'repeat_ask')).toHaveLength(0);
 
-    const insist = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'agent', insist: true, at: at(7) });
+    const insist = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'agent', insist: true, at: t(7) });
     expect(insist.body.outcome).toBe('repeat_ask');
     expect(await eventsOf(caseId, 'repeat_ask')).toHaveLength(1);
 
-    const unknown = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'pharmacy', actor: 'assistant', at: at(7) });
+    const unknown = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'pharmacy', actor: 'assistant', at: t(7) });
     expect(unknown.status).toBe(200);
     expect(unknown.body.outcome).toBe('ask');
   });
 
   it('counts the switch as broken once a repeat ask followed it', async () => {
-    const metrics = await h.get(`/api/v1/metrics/friction?from=${at(-60)}&to=${at(60)}`);
+    const insist = await h.post(`/api/v1/cases/${caseId}/asks`, { fact: 'birthDate', actor: 'agent', insist: true, at: t(7) });
+    expect(insist.body.outcome).toBe('repeat_ask');
+    const metrics = await h.get(`/api/v1/metrics/friction?from=${t(-60)}&to=${t(60)}`);
     expect(metrics.status).toBe(200);
     expect(metrics.body).toMatchObject({ cases: 1, channelSwitches: 1, seamlessSwitches: 0, repeatAsks: 1, repeatAskRate: 1 });
   });
 
   it('acknowledges a duplicate delivery and changes nothing', async () => {
     const before = { messages: await count('messages'), events: await count('events') };
-    const body = { idempotencyKey: 'SM-dup-1', channel: 'sms', from: { kind: 'phone', value: '+12125550123' }, text: 'Is my refill ready?', occurredAt: at(8) };
+    const body = { idempotencyKey: `SM-dup-${scenarios}`, channel: 'sms', from: { kind: 'phone', value: phone }, text: 'Is my refill ready?', occurredAt: t(8) };
     const first = await h.post('/api/v1/channel-events', body);
     const again = await h.post('/api/v1/channel-events', body);
     expect(first.status).toBe(201);
@@ -292,6 +309,8 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
 describe('event log', () => {
   it('is append-only', async () => {
+    // A row-level rule refuses only rows that exist: write one first.
+    expect((await event({ channel: 'sms', from: { kind: 'phone', value: '+13125550101' }, text: 'Is the clinic open today?', occurredAt: at(800) })).status).toBe(201);
     await expect(h.database.db.execute(sql`update events set kind = 'x'`)).rejects.toThrow();
     await expect(h.database.db.execute(sql`delete from events`)).rejects.toThrow();
   });

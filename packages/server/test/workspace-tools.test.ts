@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { outboxRows, queryRows } from './helpers/sql.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // The agent workspace's tools: patient timeline, canned responses, the typed-question check
-// and guarded reply, one-click verification, and resolving with a disposition.
+// and guarded reply, one-click verification, and resolving with a disposition. The app and
+// database are shared by the file; every test registers its own patients (fresh phone numbers
+// and addresses) and opens its own cases, so the tests pass alone and in any order.
 
 let h: Harness;
 let seq = 0;
@@ -35,6 +37,14 @@ async function register(p: { givenName: string; familyName: string; birthDate: s
   return res.body.id as string;
 }
 
+/** A phone number and email address nobody in this file has used yet (555-01xx: fictional). */
+let contacts = 0;
+function freshContact(name: string): { phone: string; email: string } {
+  const n = contacts++;
+  const area = ['646', '718', '917'][Math.floor(n / 100)]!;
+  return { phone: `+1${area}55501${String(n % 100).padStart(2, '0')}`, email: `${name}.${n}@example.org` };
+}
+
 let staffId: string;
 
 beforeAll(async () => {
@@ -52,12 +62,13 @@ describe('patient timeline', () => {
   let smsCase: string;
   let emailCase: string;
 
-  beforeAll(async () => {
-    patientId = await register({ givenName: 'Nora', familyName: 'Vance', birthDate: '1970-05-05', phone: '+12125550141', email: 'nora.vance@example.org' });
-    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550141' }, text: 'I need a refill of my metformin', occurredAt: at(0) });
+  beforeEach(async () => {
+    const nora = freshContact('nora.vance');
+    patientId = await register({ givenName: 'Nora', familyName: 'Vance', birthDate: '1970-05-05', ...nora });
+    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: nora.phone }, text: 'I need a refill of my metformin', occurredAt: at(0) });
     smsCase = sms.body.caseId;
     await h.post(`/api/v1/cases/${smsCase}/resolve`, { requestType: 'prescription', disposition: 'resolved_first_contact', at: at(5) });
-    const mail = await event({ channel: 'email', from: { kind: 'email', value: 'nora.vance@example.org' }, subject: 'Bill', text: 'I have a question about my bill', occurredAt: at(60) });
+    const mail = await event({ channel: 'email', from: { kind: 'email', value: nora.email }, subject: 'Bill', text: 'I have a question about my bill', occurredAt: at(60) });
     emailCase = mail.body.caseId;
     expect(emailCase).not.toBe(smsCase);
   });
@@ -103,8 +114,9 @@ describe('patient timeline', () => {
   });
 
   it('follows a merge: the merged record resolves to the survivor', async () => {
-    const other = await register({ givenName: 'Nora', familyName: 'Vance', birthDate: '1970-05-05', phone: '+12125550142' });
-    const otherSms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550142' }, text: 'Can I book an appointment?', occurredAt: at(120) });
+    const { phone } = freshContact('nora');
+    const other = await register({ givenName: 'Nora', familyName: 'Vance', birthDate: '1970-05-05', phone });
+    const otherSms = await event({ channel: 'sms', from: { kind: 'phone', value: phone }, text: 'Can I book an appointment?', occurredAt: at(120) });
     const merged = await h.post(`/api/v1/patients/${patientId}/merge`, { mergedId: other });
     expect(merged.status).toBe(201);
     const res = await h.get(`/api/v1/patients/${other}/timeline?kinds=case`);
@@ -127,9 +139,10 @@ describe('patient timeline', () => {
 describe('canned responses', () => {
   let caseId: string;
 
-  beforeAll(async () => {
-    await register({ givenName: 'María', familyName: 'Núñez', birthDate: '1958-09-09', phone: '+12125550143', language: 'es' });
-    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550143' }, text: 'Necesito renovar mi receta de lisinopril', occurredAt: at(200) });
+  beforeEach(async () => {
+    const { phone } = freshContact('maria');
+    await register({ givenName: 'María', familyName: 'Núñez', birthDate: '1958-09-09', phone, language: 'es' });
+    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: phone }, text: 'Necesito renovar mi receta de lisinopril', occurredAt: at(200) });
     caseId = sms.body.caseId;
   });
 
@@ -221,9 +234,10 @@ describe('canned responses', () => {
 describe('known-fact check on typed questions', () => {
   let caseId: string;
 
-  beforeAll(async () => {
-    await register({ givenName: 'Tom', familyName: 'Hale', birthDate: '1980-01-20', phone: '+12125550144' });
-    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550144' }, text: 'I need a refill of my lisinopril. My date of birth is 01/20/1980', occurredAt: at(300) });
+  beforeEach(async () => {
+    const { phone } = freshContact('tom');
+    await register({ givenName: 'Tom', familyName: 'Hale', birthDate: '1980-01-20', phone });
+    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: phone }, text: 'I need a refill of my lisinopril. My date of birth is 01/20/1980', occurredAt: at(300) });
     caseId = sms.body.caseId;
     expect(sms.body.facts).toEqual(expect.arrayContaining(['medication', 'birthDate']));
   });
@@ -285,27 +299,28 @@ describe('known-fact check on typed questions', () => {
 });
 
 describe('one-click verification', () => {
+  let jose: { phone: string; email: string };
   let caseId: string;
   let interactionId: string;
 
-  beforeAll(async () => {
-    await register({ givenName: 'José', familyName: 'García López', birthDate: '1961-03-14', phone: '+12125550145', email: 'jose.garcia@example.org' });
-    // An unknown chat visitor: the contact is anonymous until verified.
-    const chat = await event({ channel: 'webchat', from: { kind: 'chat_visitor', value: 'visitor-verify' }, conversationRef: 'chat-verify', text: 'I want to talk about my bill', occurredAt: at(400) });
-    caseId = chat.body.caseId;
-    interactionId = chat.body.interactionId;
+  // José writes by SMS from his registered number: a case with a patient on it.
+  beforeEach(async () => {
+    jose = freshContact('jose.garcia');
+    await register({ givenName: 'José', familyName: 'García López', birthDate: '1961-03-14', ...jose });
+    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: jose.phone }, text: 'I have a question about a charge on my bill', occurredAt: at(410) });
+    caseId = sms.body.caseId;
+    interactionId = sms.body.interactionId;
   });
 
   it('needs a patient on the case first', async () => {
-    const res = await h.post(`/api/v1/cases/${caseId}/verify`, { method: 'dob_name', givenName: 'Jose', familyName: 'Garcia', birthDate: '1961-03-14' });
+    // An unknown chat visitor: the contact is anonymous until verified.
+    const chat = await event({ channel: 'webchat', from: { kind: 'chat_visitor', value: 'visitor-verify' }, conversationRef: 'chat-verify', text: 'I want to talk about my bill', occurredAt: at(400) });
+    const res = await h.post(`/api/v1/cases/${chat.body.caseId}/verify`, { method: 'dob_name', givenName: 'Jose', familyName: 'Garcia', birthDate: '1961-03-14' });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('no_patient');
   });
 
   it('verifies by name and date of birth, tolerant of case and accents, logging no values', async () => {
-    const sms = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550145' }, text: 'I have a question about a charge on my bill', occurredAt: at(410) });
-    caseId = sms.body.caseId;
-    interactionId = sms.body.interactionId;
     const wrong = await h.post(`/api/v1/cases/${caseId}/verify`, { method: 'dob_name', givenName: 'Jose', familyName: 'Garcia', birthDate: '1961-03-15', staffId });
     expect(wrong.status).toBe(200);
     expect(wrong.body).toMatchObject({ verified: false, reason: 'mismatch', attemptsLeft: 2 });
@@ -339,7 +354,7 @@ describe('one-click verification', () => {
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ channel: 'email', to: 'j•••@example.org' });
     const [out] = await rows<{ payload: { text: string }; to_address: string }>(sql`select payload, to_address from outbox where idempotency_key = ${`verification_code:${sent.body.codeId}`}`);
-    expect(out!.to_address).toBe('jose.garcia@example.org');
+    expect(out!.to_address).toBe(jose.email);
     const code = /\b(\d{6})\b/.exec(out!.payload.text)![1]!;
     const [stored] = await rows<{ code_hash: string }>(sql`select code_hash from verification_codes where id = ${sent.body.codeId}`);
     expect(stored!.code_hash).not.toContain(code);
@@ -379,15 +394,16 @@ describe('one-click verification', () => {
 
 describe('resolve with a disposition', () => {
   it('stores the disposition, and a recontact reopens the case keeping it in history', async () => {
-    await register({ givenName: 'Ivy', familyName: 'Stone', birthDate: '1975-07-07', phone: '+12125550146' });
-    const first = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550146' }, text: 'Can I get my lab results?', occurredAt: at(600) });
+    const { phone } = freshContact('ivy');
+    await register({ givenName: 'Ivy', familyName: 'Stone', birthDate: '1975-07-07', phone });
+    const first = await event({ channel: 'sms', from: { kind: 'phone', value: phone }, text: 'Can I get my lab results?', occurredAt: at(600) });
     const caseId = first.body.caseId;
     const bad = await h.post(`/api/v1/cases/${caseId}/resolve`, { requestType: 'results', disposition: 'solved_it' });
     expect(bad.status).toBe(400);
     const resolved = await h.post(`/api/v1/cases/${caseId}/resolve`, { requestType: 'results', disposition: 'resolved_first_contact', staffId, at: at(610) });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', disposition: 'resolved_first_contact' });
-    const back = await event({ channel: 'sms', from: { kind: 'phone', value: '+12125550146' }, text: 'My test results are still not in the portal', occurredAt: at(60 * 48) });
+    const back = await event({ channel: 'sms', from: { kind: 'phone', value: phone }, text: 'My test results are still not in the portal', occurredAt: at(60 * 48) });
     expect(back.body.caseId).toBe(caseId);
     expect(back.body.joinedBy).toBe('recontact');
     expect(await eventsOf(caseId, 'case_reopened')).toHaveLength(1);
