@@ -339,10 +339,12 @@ describe('web chat socket: the staff side', () => {
   }
 
   it('pushes a staff reply to the widget, and the patient reading it sets read_at', async () => {
-    const reply = await h.post(`/api/v1/cases/${caseId}/messages`, { text: 'Of course. Which day suits you?' });
+    // Not a question: the patient already said "next week", which the ledger now keeps as their
+    // preferred time, so "Which day suits you?" would be held back as a repeat ask.
+    const reply = await h.post(`/api/v1/cases/${caseId}/messages`, { text: 'Of course. Let me look at the calendar for you.' });
     expect(reply.status).toBe(201);
     const pushed = await client.next((f) => f.type === 'message' && f.id === reply.body.messageId);
-    expect(pushed).toMatchObject({ text: 'Of course. Which day suits you?', actor: 'agent' });
+    expect(pushed).toMatchObject({ text: 'Of course. Let me look at the calendar for you.', actor: 'agent' });
 
     client.send({ type: 'read', messageId: pushed.id });
     await expect
@@ -363,7 +365,8 @@ describe('web chat socket: the staff side', () => {
   });
 
   it('replays staff replies and read state on resume', async () => {
-    const reply = await h.post(`/api/v1/cases/${caseId}/messages`, { text: 'Of course. Which day suits you?' });
+    const reply = await h.post(`/api/v1/cases/${caseId}/messages`, { text: 'Of course. Let me look at the calendar for you.' });
+    expect(reply.status).toBe(201);
     const pushed = await client.next((f) => f.type === 'message' && f.id === reply.body.messageId);
     client.send({ type: 'read', messageId: pushed.id });
     await expect
