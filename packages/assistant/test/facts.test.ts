@@ -191,6 +191,13 @@ describe('preferred times', () => {
     expect(facts('my appointment is tomorrow at 3 but I need to move it to Friday morning', 'en').preferredTime).toBe('Friday 2026-03-06, morning');
     expect(facts('tengo cita el lunes a las 10, ¿la puedo cambiar para el jueves?', 'es').preferredTime).toBe('Thursday 2026-03-05');
   });
+  it('takes no time that names the visit the patient already has', () => {
+    expect(facts('Hi, I need to reschedule my appointment next week', 'en').preferredTime).toBeUndefined();
+    expect(facts('please cancel my appt on Thursday', 'en').preferredTime).toBeUndefined();
+    expect(facts('quiero cancelar mi cita del martes', 'es').preferredTime).toBeUndefined();
+    expect(facts('can I move my appointment to Friday afternoon?', 'en').preferredTime).toBe('Friday 2026-03-06, afternoon');
+    expect(facts('cambiar mi cita de mañana para el jueves', 'es').preferredTime).toBe('Thursday 2026-03-05');
+  });
   it('takes no time that already happened', () => {
     expect(facts('I have had a headache since Monday morning', 'en').preferredTime).toBeUndefined();
     expect(facts('me duele desde el lunes por la tarde', 'es').preferredTime).toBeUndefined();

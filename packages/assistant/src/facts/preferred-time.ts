@@ -36,6 +36,8 @@ const PAST_AFTER = /^\s*(?:ago|last|pasado|pasada)\b/;
 /** Turned down: "not Monday", "I can't do mornings", "anything but Friday", "no puedo el lunes". */
 const NEGATED_BEFORE = /(?:\b(?:not|never|except|can'?t|cannot|won'?t|don'?t|no|nunca|excepto|menos|salvo)\b|\bn't\b|\b(?:anything|any day|anytime|cualquier dia) but\b)[^,.;!?]{0,16}$/;
 /** A time already fixed, not one wished for: "my appointment is tomorrow at 3", "tengo cita el lunes". */
+/** "reschedule my appointment next week", "cancelar mi cita del martes": the time names the visit the patient already has, not when they want one. */
+const OWN_VISIT_BEFORE = /\b(?:my|mi|su|our|his|her) (?:appointment|appt|visit|cita|consulta)(?: (?:on|for|at|de|del|de el|para el|el))?\s*$/;
 const FIXED_BEFORE = /\b(?:appointment (?:is|was)|appt (?:is|was)|scheduled (?:for|on)|booked (?:for|on)|mi cita es|mi cita era|tengo (?:una )?cita|tenia (?:una )?cita|ya tengo)\b[^.!?]{0,20}$/;
 
 function addDays(iso: string, n: number): string {
@@ -88,7 +90,7 @@ export function findPreferredTime(folded: string, today: string, options: { awai
     if (!free(start, end)) return;
     const before = folded.slice(Math.max(0, start - 30), start);
     if (PAST_BEFORE.test(before) || PAST_AFTER.test(folded.slice(end, end + 10))) return;
-    if (NEGATED_BEFORE.test(before) || FIXED_BEFORE.test(before)) return;
+    if (NEGATED_BEFORE.test(before) || FIXED_BEFORE.test(before) || OWN_VISIT_BEFORE.test(before)) return;
     parts.push({ kind, text, start, end });
   };
   const refWeekday = weekdayOf(today);
