@@ -4,6 +4,8 @@ export * from './identity/normalize.ts';
 export * from './identity/match.ts';
 export * from './facts/extract.ts';
 export * from './facts/ledger.ts';
+// the written-date reader's building blocks, for the assistant's spoken-date reader
+export { isoDate, MONTH_NUMBERS, type FoundDate } from './facts/dates.ts';
 export { findMedications, MEDICATION_TERMS, medicationGeneric } from './facts/medications.ts';
 export { editDistanceWithin } from './facts/text.ts';
 export * from './language.ts';

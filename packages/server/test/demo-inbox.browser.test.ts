@@ -1,7 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from './helpers/browser.ts';
+import { expectAccessible, launchChromium, screenshotPath } from './helpers/browser.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 // A newcomer on the demo has no phone that receives texts: the demo's "patients' phone and
@@ -10,12 +9,6 @@ let h: Harness;
 let browser: Browser;
 let base: string;
 const PHONE = '+12125550177';
-
-async function expectAccessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 beforeAll(async () => {
   h = await createHarness({ patients: 5 });

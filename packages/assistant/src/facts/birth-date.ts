@@ -1,3 +1,4 @@
+import { isoDate, MONTH_NUMBERS, type FoundDate } from '@carethread/core';
 import { digitsAt, smallNumberAt, tokens, yearAt, type NumberRead, type Tok } from './tokens.ts';
 
 /**
@@ -8,37 +9,15 @@ import { digitsAt, smallNumberAt, tokens, yearAt, type NumberRead, type Tok } fr
  * forms; this reader adds number words, ordinals, two-digit years and year-first dates.
  */
 
-export interface SpokenDate {
-  iso: string;
-  start: number;
-  end: number;
-  /** Month and day were both ≤ 12 and written as numbers, so the order came from the language. */
-  ambiguousOrder: boolean;
-  twoDigitYear: boolean;
-  /** Written as bare digits without separators ("03141961"). */
-  compact: boolean;
+export interface SpokenDate extends FoundDate {
   /** Numbers separated by spaces only ("03 14 1961"): a date only when one is expected. */
   spaced: boolean;
 }
 
-const MONTHS: Record<string, number> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6,
-  july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9, october: 10, oct: 10, november: 11,
-  nov: 11, december: 12, dec: 12,
-  enero: 1, ene: 1, febrero: 2, marzo: 3, abril: 4, abr: 4, mayo: 5, junio: 6, julio: 7, agosto: 8, ago: 8,
-  septiembre: 9, setiembre: 9, set: 9, octubre: 10, noviembre: 11, diciembre: 12, dic: 12,
-};
-
-function iso(year: number, month: number, day: number): string | null {
-  if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return null;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 function monthAt(toks: Tok[], i: number): { month: number; next: number } | null {
   const t = toks[i];
-  if (!t || t.kind !== 'word' || MONTHS[t.text] === undefined) return null;
-  return { month: MONTHS[t.text]!, next: toks[i + 1]?.text === '.' && toks[i + 1]!.gap === '' ? i + 2 : i + 1 };
+  if (!t || t.kind !== 'word' || MONTH_NUMBERS[t.text] === undefined) return null;
+  return { month: MONTH_NUMBERS[t.text]!, next: toks[i + 1]?.text === '.' && toks[i + 1]!.gap === '' ? i + 2 : i + 1 };
 }
 
 /** "oh three", "cero tres": a month or day said with its leading zero. */
@@ -99,7 +78,7 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
     if (d) {
       k = skip(toks, d.next, JOIN);
       const y = yearAt(toks, k, o.pivot);
-      if (y && push(i, y.next, iso(y.year, m.month, d.value), { twoDigitYear: y.twoDigit })) return y.next;
+      if (y && push(i, y.next, isoDate(y.year, m.month, d.value), { twoDigitYear: y.twoDigit })) return y.next;
     }
   }
   // Day first: "14 March 1961", "the 14th of March, 1961", "catorce de marzo del sesenta y uno".
@@ -110,7 +89,7 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
     if (mm && k - d.next <= 3) {
       const j = skip(toks, mm.next, JOIN);
       const y = yearAt(toks, j, o.pivot);
-      if (y && push(i, y.next, iso(y.year, mm.month, d.value), { twoDigitYear: y.twoDigit })) return y.next;
+      if (y && push(i, y.next, isoDate(y.year, mm.month, d.value), { twoDigitYear: y.twoDigit })) return y.next;
     }
   }
   // Year first with a month name: "1961 March 14", "1961, 14 de marzo".
@@ -122,14 +101,14 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
     if (mm) {
       const j = skip(toks, mm.next, /^(?:the|el)$/);
       const dd = dayAt(toks, j);
-      if (dd && push(i, dd.next, iso(year, mm.month, dd.value))) return dd.next;
+      if (dd && push(i, dd.next, isoDate(year, mm.month, dd.value))) return dd.next;
     }
     // "1961, el 14 de marzo": the year, then the day and the month.
     const dd = k > fullYear.next || t.kind === 'word' ? dayAt(toks, k) : null;
     if (dd) {
       const j = skip(toks, dd.next, JOIN);
       const m2 = monthAt(toks, j);
-      if (m2 && j - dd.next <= 3 && push(i, m2.next, iso(year, m2.month, dd.value))) return m2.next;
+      if (m2 && j - dd.next <= 3 && push(i, m2.next, isoDate(year, m2.month, dd.value))) return m2.next;
     }
   }
   // Numbers said in words: "four three nineteen seventy five", "tres cuatro mil novecientos…".
@@ -142,7 +121,7 @@ function readAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): number 
       let month = a.value;
       let day = b.value;
       if (a.value > 12 || (o.order === 'day-first' && b.value <= 12)) [day, month] = [a.value, b.value];
-      if (push(i, y.next, iso(y.year, month, day), { ambiguousOrder: a.value <= 12 && b.value <= 12 && a.value !== b.value, spaced: true, twoDigitYear: y.twoDigit })) return y.next;
+      if (push(i, y.next, isoDate(y.year, month, day), { ambiguousOrder: a.value <= 12 && b.value <= 12 && a.value !== b.value, spaced: true, twoDigitYear: y.twoDigit })) return y.next;
     }
   }
   // Numbers: 03/14/1961, 14-3-61, 14.03.1961, 1961/03/14, 03 14 1961, 03141961.
@@ -157,12 +136,12 @@ function numericAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): numb
   if (prev && prev.gap === '' && prev.kind === 'sep' && /[/.\-]/.test(prev.text) && toks[i - 2]?.kind === 'num') return null;
   if (/^\d{8}$/.test(a.text)) {
     const s = a.text;
-    const ymd = iso(Number(s.slice(0, 4)), Number(s.slice(4, 6)), Number(s.slice(6)));
+    const ymd = isoDate(Number(s.slice(0, 4)), Number(s.slice(4, 6)), Number(s.slice(6)));
     const p = Number(s.slice(0, 2));
     const q = Number(s.slice(2, 4));
     const y = Number(s.slice(4));
-    const first = o.order === 'day-first' ? iso(y, q, p) : iso(y, p, q);
-    const second = o.order === 'day-first' ? iso(y, p, q) : iso(y, q, p);
+    const first = o.order === 'day-first' ? isoDate(y, q, p) : isoDate(y, p, q);
+    const second = o.order === 'day-first' ? isoDate(y, p, q) : isoDate(y, q, p);
     return push(i, i + 1, ymd ?? first ?? second, { compact: true, ambiguousOrder: !ymd && p <= 12 && q <= 12 && p !== q }) ? i + 1 : null;
   }
   // Three numbers with the same separator, or with spaces only.
@@ -192,7 +171,7 @@ function numericAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): numb
   const spaced = sep === ' ';
   if (p!.length === 4) {
     if (q!.length > 2 || r!.length > 2) return null;
-    return push(i, k, iso(Number(p), Number(q), Number(r)), { spaced }) ? k : null;
+    return push(i, k, isoDate(Number(p), Number(q), Number(r)), { spaced }) ? k : null;
   }
   if (p!.length > 2 || q!.length > 2 || (r!.length !== 2 && r!.length !== 4)) return null;
   const x = Number(p);
@@ -204,5 +183,5 @@ function numericAt(toks: Tok[], i: number, o: DateReadOptions, push: Push): numb
   else if (y > 12 && x <= 12) [month, day] = [x, y];
   else if (o.order === 'day-first') [day, month] = [x, y];
   else [month, day] = [x, y];
-  return push(i, k, iso(year, month, day), { ambiguousOrder: x <= 12 && y <= 12 && x !== y, twoDigitYear: r!.length === 2, spaced }) ? k : null;
+  return push(i, k, isoDate(year, month, day), { ambiguousOrder: x <= 12 && y <= 12 && x !== y, twoDigitYear: r!.length === 2, spaced }) ? k : null;
 }

@@ -25,14 +25,15 @@ export type NumericOrder = 'month-first' | 'day-first';
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
 
-const MONTHS: Record<string, number> = {
+/** Month names and abbreviations, English and Spanish, folded (no accents), to month numbers. */
+export const MONTH_NUMBERS: Readonly<Record<string, number>> = {
   january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6,
   july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9, october: 10, oct: 10, november: 11,
   nov: 11, december: 12, dec: 12,
   enero: 1, ene: 1, febrero: 2, marzo: 3, abril: 4, abr: 4, mayo: 5, junio: 6, julio: 7, agosto: 8, ago: 8,
   septiembre: 9, setiembre: 9, set: 9, octubre: 10, noviembre: 11, diciembre: 12, dic: 12,
 };
-const MONTH_ALT = Object.keys(MONTHS)
+const MONTH_ALT = Object.keys(MONTH_NUMBERS)
   .sort((a, b) => b.length - a.length)
   .join('|');
 
@@ -94,8 +95,8 @@ export function findDates(text: string, options: FindDatesOptions): FoundDate[] 
   };
 
   for (const m of folded.matchAll(ISO)) add(m, isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
-  for (const m of folded.matchAll(MONTH_FIRST)) add(m, isoDate(Number(m[3]), MONTHS[m[1]!]!, Number(m[2])));
-  for (const m of folded.matchAll(DAY_FIRST)) add(m, isoDate(Number(m[3]), MONTHS[m[2]!]!, Number(m[1])));
+  for (const m of folded.matchAll(MONTH_FIRST)) add(m, isoDate(Number(m[3]), MONTH_NUMBERS[m[1]!]!, Number(m[2])));
+  for (const m of folded.matchAll(DAY_FIRST)) add(m, isoDate(Number(m[3]), MONTH_NUMBERS[m[2]!]!, Number(m[1])));
   for (const m of folded.matchAll(NUMERIC)) {
     const a = Number(m[1]);
     const b = Number(m[3]);

@@ -66,9 +66,9 @@ export function csatScore(values: readonly unknown[], options: ScoreOptions = {}
   return share('4–5 of 1–5', v.filter((x) => x >= 4).length, v.length, options);
 }
 
-/** CES 2.0: mean agreement on 1–7, with the share agreeing (5–7). */
-export function cesScore(values: readonly unknown[], options: ScoreOptions = {}): MeanScore {
-  const v = integers(values, 1, 7);
+/** The mean on a scale with its t interval, and the share at or above `agreeFrom`. */
+function meanScore(values: readonly unknown[], scale: { min: number; max: number }, agreeFrom: number, options: ScoreOptions): MeanScore {
+  const v = integers(values, scale.min, scale.max);
   const tooFew = v.length < (options.minAnswers ?? DEFAULT_MIN_ANSWERS);
   const m = meanWithInterval(v, options.confidence);
   return {
@@ -76,9 +76,14 @@ export function cesScore(values: readonly unknown[], options: ScoreOptions = {})
     n: v.length,
     value: tooFew || !m ? null : m.mean,
     interval: tooFew ? null : (m?.interval ?? null),
-    agree: share('5–7 of 1–7', v.filter((x) => x >= 5).length, v.length, options),
+    agree: share(`${agreeFrom}–${scale.max} of ${scale.min}–${scale.max}`, v.filter((x) => x >= agreeFrom).length, v.length, options),
     tooFew,
   };
+}
+
+/** CES 2.0: mean agreement on 1–7, with the share agreeing (5–7). */
+export function cesScore(values: readonly unknown[], options: ScoreOptions = {}): MeanScore {
+  return meanScore(values, { min: 1, max: 7 }, 5, options);
 }
 
 /** NPS: % promoters (9–10) − % detractors (0–6), from −100 to 100. */
@@ -125,17 +130,7 @@ export function cahpsRatingScore(values: readonly unknown[], options: ScoreOptio
 
 /** An organisation's own rating: mean on its scale, with the share in the top two points. */
 export function ratingScore(values: readonly unknown[], scale: { min: number; max: number }, options: ScoreOptions = {}): MeanScore {
-  const v = integers(values, scale.min, scale.max);
-  const tooFew = v.length < (options.minAnswers ?? DEFAULT_MIN_ANSWERS);
-  const m = meanWithInterval(v, options.confidence);
-  return {
-    kind: 'mean',
-    n: v.length,
-    value: tooFew || !m ? null : m.mean,
-    interval: tooFew ? null : (m?.interval ?? null),
-    agree: share(`${scale.max - 1}–${scale.max} of ${scale.min}–${scale.max}`, v.filter((x) => x >= scale.max - 1).length, v.length, options),
-    tooFew,
-  };
+  return meanScore(values, scale, scale.max - 1, options);
 }
 
 /** The score of one item's answers by its kind; null for items without a score (comments, choices). */

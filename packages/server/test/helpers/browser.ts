@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { findChromium, missingBrowserMessage } from '../../../../scripts/test-browser.ts';
 
 /**
@@ -39,4 +41,11 @@ export function widgetFocus(page: Page): Promise<string | null> {
     if (document.activeElement !== host || !inner) return null;
     return inner.id || inner.className || inner.tagName.toLowerCase();
   });
+}
+
+/** axe-core in the page: no serious or critical violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
